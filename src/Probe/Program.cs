@@ -1,1 +1,3 @@
-return 0;
+using AnomalyProbe.Probe.Commands;
+
+return Cli.Run(args);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The embedded default model, shipped next to the app.</summary>
+    public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "models", "stories260K.gguf");
+
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "GGUF model file [default: the embedded stories260K.gguf]",
+        HelpName = "PATH",
+        DefaultValueFactory = _ => DefaultModelPath,
+    };
+
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Show llama.cpp's own log on stderr",
+        Recursive = true,
+    };
+
+    public static Option<string?> LlamaDir { get; } = new("--llama-dir")
+    {
+        Description = "Directory of another llama.cpp v0.5.0 build to use (same as ANOMALYPROBE_LLAMA_DIR)",
+        HelpName = "DIR",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "CPU threads [default: all cores]",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0,
+    };
+
+    /// <summary>Starts llama.cpp as the global options ask.</summary>
+    public static void InitializeRuntime(ParseResult parse)
+    {
+        LlamaRuntime.Initialize(parse.GetValue(LlamaDir), parse.GetValue(Verbose) ? Console.Error : null);
+    }
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Sampling;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary><c>anomalyprobe generate</c>: stream text at any temperature, negative included.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        Option<string> model = CommonOptions.Model();
+        Option<string> prompt = new("--prompt", "-p")
+        {
+            Description = "Text to continue [default: empty, i.e. BOS only]",
+            HelpName = "TEXT",
+            DefaultValueFactory = _ => "",
+        };
+        Option<Temperature> temperature = new("--temperature", "-t")
+        {
+            Description = "0 (or 0+) = greedy argmax; -0 (or 0-) = T→0⁻, argmin of the logits; other reals, negative " +
+                          "included, sample softmax(logits/T); inf/-inf = uniform",
+            HelpName = "T",
+            DefaultValueFactory = _ => Temperature.FromValue(1.0),
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (Temperature.TryParse(text, out Temperature t)) return t;
+                r.AddError($"'{text}' is not a temperature (examples: 0, -0, 0.7, -1, inf, -inf)");
+                return default;
+            },
+        };
+        Option<int> maxTokens = new("--max-tokens", "-n")
+        {
+            Description = "Tokens to generate at most",
+            HelpName = "N",
+            DefaultValueFactory = _ => 64,
+        };
+        Option<int> seed = new("--seed") { Description = "Seed for sampling (same seed, same text)", HelpName = "S", DefaultValueFactory = _ => 42 };
+        Option<int> topK = new("--top-k")
+        {
+            Description = "Keep the k most likely tokens under T (for T<0: the k lowest logits); 0 = off",
+            HelpName = "K",
+            DefaultValueFactory = _ => 0,
+        };
+        Option<double> minP = new("--min-p")
+        {
+            Description = "Keep tokens with p >= min-p * p_max under T (T<0: relative to the least likely token); 0 = off",
+            HelpName = "P",
+            DefaultValueFactory = _ => 0,
+        };
+        Option<bool> showTokens = new("--show-tokens") { Description = "Print each token: step, id, piece, logit, p under T, p at T=1, logit margin" };
+        Option<bool> raw = new("--raw") { Description = "Write the exact bytes (no escaping of control characters or invalid UTF-8)" };
+        Option<int> threads = CommonOptions.Threads();
+
+        var command = new Command("generate", "Generate text at any temperature. T→0⁻ picks the least likely token at every step.")
+        {
+            model, prompt, temperature, maxTokens, seed, topK, minP, showTokens, raw, threads,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(maxTokens) < 0) r.AddError("--max-tokens must be >= 0");
+            if (r.GetValue(topK) < 0) r.AddError("--top-k must be >= 0");
+            double p = r.GetValue(minP);
+            if (p is < 0 or > 1 || double.IsNaN(p)) r.AddError("--min-p must be in [0, 1]");
+        });
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        {
+            CommonOptions.InitializeRuntime(parse);
+            var settings = new GenerateSettings(
+                parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(maxTokens),
+                new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(minP), parse.GetValue(seed)),
+                parse.GetValue(showTokens), parse.GetValue(raw), parse.GetValue(threads));
+            return Run(settings, Console.OpenStandardOutput(), cancellation);
+        })));
+        return command;
+    }
+
+    internal sealed record GenerateSettings(
+        string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, bool ShowTokens, bool Raw, int Threads);
+
+    internal static int Run(GenerateSettings s, Stream stdout, CancellationToken cancellation)
+    {
+        using LlamaModel model = LlamaModel.Load(s.ModelPath);
+        Vocabulary vocabulary = model.Vocabulary;
+        int[] prompt = vocabulary.Tokenize(s.Prompt, addSpecial: true);
+        if (prompt.Length == 0 && vocabulary.Bos >= 0) prompt = [vocabulary.Bos];
+        int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + s.MaxTokens + 1);
+        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
+            ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: s.Threads));
+
+        using var output = new StreamWriter(stdout, new UTF8Encoding(false)) { AutoFlush = true };
+        var text = new StreamingDetokenizer(vocabulary, prompt);
+        var sampler = new TokenSampler(s.Sampling);
+        if (s.ShowTokens) output.WriteLine("step\tid\tpiece\tlogit\tp_T\tp_T1\tmargin");
+
+        new Generator(context).Generate(prompt, sampler, s.MaxTokens, token =>
+        {
+            if (s.ShowTokens)
+            {
+                TokenChoice c = token.Choice;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{token.Step}\t{c.Token}\t{PieceText.Escape(vocabulary.TokenToPiece(c.Token, special: true))}\t{c.Logit:G6}\t{c.Probability:G6}\t{token.ProbabilityAtT1:G6}\t{c.Margin:G6}"));
+                text.Push(c.Token);
+            }
+            else
+            {
+                Write(output, text.Push(token.Choice.Token), s.Raw);
+            }
+        }, cancellation: cancellation);
+
+        if (!s.ShowTokens) Write(output, text.Flush(), s.Raw);
+        output.WriteLine();
+        return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
+    }
+
+    private static void Write(StreamWriter output, byte[] bytes, bool raw)
+    {
+        if (bytes.Length == 0) return;
+        if (raw)
+        {
+            output.Flush();
+            output.BaseStream.Write(bytes);
+            return;
+        }
+        output.Write(PieceText.Escape(bytes, keepLayout: true));
+    }
+}

@@ -1,0 +1,192 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using AnomalyProbe.Probe.Native;
+
+namespace AnomalyProbe.Probe.Runtime;
+
+/// <summary>
+/// A model's vocabulary, through llama.cpp's own tokenizer. Pieces are raw bytes: a single
+/// token can be a partial or invalid UTF-8 sequence. Thread-safe (llama.cpp's tokenizer is).
+/// </summary>
+public sealed unsafe class Vocabulary
+{
+    private readonly SafeLlamaModelHandle _model;
+    private readonly IntPtr _vocab;
+
+    internal Vocabulary(SafeLlamaModelHandle model)
+    {
+        _model = model;
+        _vocab = NativeMethods.llama_model_get_vocab(model);
+        if (_vocab == IntPtr.Zero) throw new LlamaException("llama.cpp returned no vocabulary for the model");
+        Count = NativeMethods.llama_vocab_n_tokens(_vocab);
+        Type = (VocabularyType)NativeMethods.llama_vocab_type(_vocab);
+        Bos = NativeMethods.llama_vocab_bos(_vocab);
+        Eos = NativeMethods.llama_vocab_eos(_vocab);
+        Eot = NativeMethods.llama_vocab_eot(_vocab);
+        Sep = NativeMethods.llama_vocab_sep(_vocab);
+        NewLine = NativeMethods.llama_vocab_nl(_vocab);
+        Pad = NativeMethods.llama_vocab_pad(_vocab);
+        AddsBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
+        AddsEos = NativeMethods.llama_vocab_get_add_eos(_vocab);
+    }
+
+    /// <summary>Number of token ids.</summary>
+    public int Count { get; }
+    /// <summary>Tokenizer family.</summary>
+    public VocabularyType Type { get; }
+    /// <summary>Beginning-of-sequence id, or -1.</summary>
+    public int Bos { get; }
+    /// <summary>End-of-sequence id, or -1.</summary>
+    public int Eos { get; }
+    /// <summary>End-of-turn id, or -1.</summary>
+    public int Eot { get; }
+    /// <summary>Separator id, or -1.</summary>
+    public int Sep { get; }
+    /// <summary>Newline id, or -1.</summary>
+    public int NewLine { get; }
+    /// <summary>Padding id, or -1.</summary>
+    public int Pad { get; }
+    /// <summary>Whether tokenizing with special tokens adds BOS.</summary>
+    public bool AddsBos { get; }
+    /// <summary>Whether tokenizing with special tokens adds EOS.</summary>
+    public bool AddsEos { get; }
+
+    /// <summary>The vocabulary's own spelling of a token (e.g. "▁the", "Ġthe", "&lt;0x0A&gt;").</summary>
+    public string GetText(int token)
+    {
+        CheckId(token);
+        using var lease = new Lease(_model);
+        return Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_vocab_get_text(_vocab, token)) ?? "";
+    }
+
+    /// <summary>The token's score (merge rank or log-probability, depending on the tokenizer).</summary>
+    public float GetScore(int token)
+    {
+        CheckId(token);
+        using var lease = new Lease(_model);
+        return NativeMethods.llama_vocab_get_score(_vocab, token);
+    }
+
+    /// <summary>The token's attributes.</summary>
+    public TokenAttributes GetAttributes(int token)
+    {
+        CheckId(token);
+        using var lease = new Lease(_model);
+        return (TokenAttributes)NativeMethods.llama_vocab_get_attr(_vocab, token);
+    }
+
+    /// <summary>The token type implied by its attributes.</summary>
+    public TokenType GetTokenType(int token)
+    {
+        TokenAttributes a = GetAttributes(token);
+        if (a.HasFlag(TokenAttributes.Byte)) return TokenType.Byte;
+        if (a.HasFlag(TokenAttributes.Control)) return TokenType.Control;
+        if (a.HasFlag(TokenAttributes.Unknown)) return TokenType.Unknown;
+        if (a.HasFlag(TokenAttributes.UserDefined)) return TokenType.UserDefined;
+        if (a.HasFlag(TokenAttributes.Unused)) return TokenType.Unused;
+        if (a.HasFlag(TokenAttributes.Normal)) return TokenType.Normal;
+        return TokenType.Undefined;
+    }
+
+    /// <summary>Whether the token ends generation (EOS, EOT, ...).</summary>
+    public bool IsEndOfGeneration(int token)
+    {
+        CheckId(token);
+        using var lease = new Lease(_model);
+        return NativeMethods.llama_vocab_is_eog(_vocab, token);
+    }
+
+    /// <summary>Tokenizes text. <paramref name="addSpecial"/> adds BOS/EOS as the model is configured to;
+    /// <paramref name="parseSpecial"/> lets control-token text (e.g. "&lt;s&gt;") become control tokens.</summary>
+    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial = false) =>
+        Tokenize(Encoding.UTF8.GetBytes(text), addSpecial, parseSpecial);
+
+    /// <summary>Tokenizes UTF-8 bytes; see <see cref="Tokenize(string, bool, bool)"/>.</summary>
+    public int[] Tokenize(ReadOnlySpan<byte> utf8, bool addSpecial, bool parseSpecial = false)
+    {
+        using var lease = new Lease(_model);
+        // A token covers at least one byte, plus BOS/EOS: this bound is usually exact enough.
+        int capacity = utf8.Length + 2;
+        fixed (byte* text = utf8)
+        {
+            while (true)
+            {
+                int[] tokens = new int[capacity];
+                int n;
+                fixed (int* output = tokens)
+                {
+                    n = NativeMethods.llama_tokenize(_vocab, text, utf8.Length, output, capacity, addSpecial, parseSpecial);
+                }
+                if (n == int.MinValue) throw new InputException($"text of {utf8.Length} bytes tokenizes to more than 2^31 tokens");
+                if (n >= 0) return n == capacity ? tokens : tokens[..n];
+                capacity = -n;
+            }
+        }
+    }
+
+    /// <summary>The bytes a token renders to. <paramref name="special"/> renders control tokens' text too.</summary>
+    public byte[] TokenToPiece(int token, bool special = false)
+    {
+        CheckId(token);
+        using var lease = new Lease(_model);
+        Span<byte> small = stackalloc byte[128];
+        fixed (byte* buffer = small)
+        {
+            int n = NativeMethods.llama_token_to_piece(_vocab, token, buffer, small.Length, 0, special);
+            if (n >= 0) return small[..n].ToArray();
+            byte[] large = new byte[-n];
+            fixed (byte* big = large)
+            {
+                n = NativeMethods.llama_token_to_piece(_vocab, token, big, large.Length, 0, special);
+            }
+            if (n < 0) throw new LlamaException($"llama_token_to_piece failed for token {token} (code {n})");
+            return large[..n];
+        }
+    }
+
+    /// <summary>Detokenizes ids into bytes (the inverse of <see cref="Tokenize(ReadOnlySpan{byte}, bool, bool)"/>).</summary>
+    public byte[] Detokenize(ReadOnlySpan<int> tokens, bool removeSpecial = false, bool unparseSpecial = false)
+    {
+        foreach (int t in tokens) CheckId(t);
+        using var lease = new Lease(_model);
+        int capacity = Math.Max(16, tokens.Length * 8);
+        fixed (int* ids = tokens)
+        {
+            while (true)
+            {
+                byte[] text = new byte[capacity];
+                int n;
+                fixed (byte* output = text)
+                {
+                    n = NativeMethods.llama_detokenize(_vocab, ids, tokens.Length, output, capacity, removeSpecial, unparseSpecial);
+                }
+                if (n >= 0) return text[..n];
+                if (-n <= capacity) throw new LlamaException($"llama_detokenize failed (code {n})");
+                capacity = -n;
+            }
+        }
+    }
+
+    private void CheckId(int token)
+    {
+        if ((uint)token >= (uint)Count) throw new InputException($"token id {token} is outside the vocabulary [0, {Count})");
+    }
+
+    /// <summary>Keeps the model (which owns the vocabulary) alive for the duration of a native call.</summary>
+    private readonly ref struct Lease
+    {
+        private readonly SafeLlamaModelHandle _handle;
+        private readonly bool _added;
+
+        public Lease(SafeLlamaModelHandle handle)
+        {
+            _handle = handle;
+            _handle.DangerousAddRef(ref _added);
+        }
+
+        public void Dispose()
+        {
+            if (_added) _handle.DangerousRelease();
+        }
+    }
+}

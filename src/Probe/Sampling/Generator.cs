@@ -1,0 +1,65 @@
+using System.Numerics.Tensors;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Sampling;
+
+/// <summary>Autoregressive generation on one sequence of a context, with our own sampler.</summary>
+public sealed class Generator(LlamaContext context)
+{
+    /// <summary>
+    /// Decodes <paramref name="prompt"/>, then samples up to <paramref name="maxTokens"/> tokens,
+    /// reporting each through <paramref name="onToken"/>. Stops early at an end-of-generation token,
+    /// when the context is full, or when <paramref name="cancellation"/> fires (after the current token).
+    /// </summary>
+    public int Generate(
+        IReadOnlyList<int> prompt,
+        TokenSampler sampler,
+        int maxTokens,
+        Action<GeneratedToken> onToken,
+        LogitsObserver? observer = null,
+        CancellationToken cancellation = default)
+    {
+        if (prompt.Count == 0) throw new InputException("the prompt is empty and the model has no BOS token to start from; give --prompt");
+        if (prompt.Count >= context.ContextSize) throw new InputException($"the prompt has {prompt.Count} tokens; the context holds {context.ContextSize}");
+        Vocabulary vocabulary = context.Model.Vocabulary;
+        context.ClearMemory();
+
+        using var batch = new LlamaBatch(Math.Min(context.BatchSize, Math.Max(prompt.Count, 1)));
+        int position = 0;
+        // Prompt in chunks of the batch size; logits only for its last token.
+        while (position < prompt.Count)
+        {
+            batch.Clear();
+            int end = Math.Min(prompt.Count, position + batch.Capacity);
+            for (int i = position; i < end; i++) batch.Add(prompt[i], i, 0, wantLogits: i == prompt.Count - 1);
+            context.DecodeOrThrow(batch);
+            position = end;
+        }
+
+        int generated = 0;
+        while (generated < maxTokens && !cancellation.IsCancellationRequested)
+        {
+            ReadOnlySpan<float> logits = context.GetLogits(batch.Count - 1);
+            TokenChoice choice = sampler.Sample(logits);
+            observer?.Invoke(generated, logits, choice);
+            double pAtT1 = ProbabilityAtTemperatureOne(logits, choice.Token);
+            bool ends = vocabulary.IsEndOfGeneration(choice.Token);
+            onToken(new GeneratedToken(generated, choice, pAtT1, vocabulary.TokenToPiece(choice.Token), ends));
+            generated++;
+            if (ends || position >= context.ContextSize) break;
+            batch.Clear();
+            batch.Add(choice.Token, position++, 0, wantLogits: true);
+            context.DecodeOrThrow(batch);
+        }
+        return generated;
+    }
+
+    /// <summary>softmax(logits)[token], computed with a stable log-sum-exp.</summary>
+    public static double ProbabilityAtTemperatureOne(ReadOnlySpan<float> logits, int token)
+    {
+        float max = TensorPrimitives.Max(logits);
+        double sum = 0;
+        foreach (float l in logits) sum += Math.Exp(l - max);
+        return Math.Exp(logits[token] - max) / sum;
+    }
+}
