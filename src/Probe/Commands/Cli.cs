@@ -13,6 +13,7 @@ internal static class Cli
         {
             CommonOptions.Verbose,
             CommonOptions.LlamaDir,
+            InspectCommand.Create(),
             GenerateCommand.Create(),
         };
         return root;

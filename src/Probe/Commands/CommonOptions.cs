@@ -11,7 +11,7 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "GGUF model file [default: the embedded stories260K.gguf]",
+        Description = "GGUF model file (default: the embedded stories260K.gguf)",
         HelpName = "PATH",
         DefaultValueFactory = _ => DefaultModelPath,
     };
@@ -33,7 +33,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "CPU threads [default: all cores]",
+        Description = "CPU threads; 0 = all cores",
         HelpName = "N",
         DefaultValueFactory = _ => 0,
     };

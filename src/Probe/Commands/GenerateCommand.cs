@@ -15,7 +15,7 @@ internal static class GenerateCommand
         Option<string> model = CommonOptions.Model();
         Option<string> prompt = new("--prompt", "-p")
         {
-            Description = "Text to continue [default: empty, i.e. BOS only]",
+            Description = "Text to continue; empty = start from BOS alone",
             HelpName = "TEXT",
             DefaultValueFactory = _ => "",
         };
@@ -52,7 +52,11 @@ internal static class GenerateCommand
             HelpName = "P",
             DefaultValueFactory = _ => 0,
         };
-        Option<bool> showTokens = new("--show-tokens") { Description = "Print each token: step, id, piece, logit, p under T, p at T=1, logit margin" };
+        Option<bool> showTokens = new("--show-tokens")
+        {
+            Description = "Instead of text, print one tab-separated row per token: step, id, vocabulary text, rendered piece, " +
+                          "logit, probability under T, probability at T=1, and the logit margin to the runner-up",
+        };
         Option<bool> raw = new("--raw") { Description = "Write the exact bytes (no escaping of control characters or invalid UTF-8)" };
         Option<int> threads = CommonOptions.Threads();
 
@@ -95,7 +99,7 @@ internal static class GenerateCommand
         using var output = new StreamWriter(stdout, new UTF8Encoding(false)) { AutoFlush = true };
         var text = new StreamingDetokenizer(vocabulary, prompt);
         var sampler = new TokenSampler(s.Sampling);
-        if (s.ShowTokens) output.WriteLine("step\tid\tpiece\tlogit\tp_T\tp_T1\tmargin");
+        if (s.ShowTokens) output.WriteLine("step\tid\ttoken\tpiece\tlogit\tp_T\tp_T1\tmargin");
 
         new Generator(context).Generate(prompt, sampler, s.MaxTokens, token =>
         {
@@ -103,7 +107,7 @@ internal static class GenerateCommand
             {
                 TokenChoice c = token.Choice;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{token.Step}\t{c.Token}\t{PieceText.Escape(vocabulary.TokenToPiece(c.Token, special: true))}\t{c.Logit:G6}\t{c.Probability:G6}\t{token.ProbabilityAtT1:G6}\t{c.Margin:G6}"));
+                    $"{token.Step}\t{c.Token}\t{PieceText.Escape(Encoding.UTF8.GetBytes(vocabulary.GetText(c.Token)))}\t{PieceText.Escape(vocabulary.TokenToPiece(c.Token, special: true))}\t{c.Logit:G6}\t{c.Probability:G6}\t{token.ProbabilityAtT1:G6}\t{c.Margin:G6}"));
                 text.Push(c.Token);
             }
             else

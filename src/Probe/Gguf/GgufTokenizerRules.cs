@@ -41,13 +41,13 @@ internal static class GgufTokenizerRules
             RequireArray(merges, GgufValueType.String);
         }
 
-        // llama.cpp ignores out-of-range special ids with a warning, but the rest of this tool
-        // uses them as indices (embedding rows, token_to_piece), so they must be real tokens.
+        // llama.cpp ignores an out-of-range special id with a warning (real models ship some), and
+        // this tool takes special ids from llama.cpp, never from the file: only the type matters.
         foreach (var entry in entries)
         {
             if (entry.Key.StartsWith(Prefix, StringComparison.Ordinal) && entry.Key.EndsWith(SpecialIdSuffix, StringComparison.Ordinal))
             {
-                RequireTokenId(entry, tokenCount);
+                RequireInteger(entry);
             }
         }
     }
@@ -70,19 +70,11 @@ internal static class GgufTokenizerRules
         }
     }
 
-    private static void RequireTokenId(GgufMetadataEntry entry, int? tokenCount)
+    private static void RequireInteger(GgufMetadataEntry entry)
     {
-        var value = entry.Value;
-        if (!GgufValue.IsIntegerType(value.Type))
+        if (!GgufValue.IsIntegerType(entry.Value.Type))
         {
-            throw entry.Error($"special token id must be an integer but is {value.Describe()}", entry.ValueOffset - sizeof(uint));
-        }
-        bool negative = GgufValue.IsSignedType(value.Type) && value.AsInt64() < 0;
-        if (negative || (tokenCount is int count && value.AsUInt64() >= (ulong)count))
-        {
-            string id = negative ? value.AsInt64().ToString() : value.AsUInt64().ToString();
-            string range = tokenCount is int n ? $"the vocabulary [0, {n})" : "the nonnegative range";
-            throw entry.Error($"special token id {id} is outside {range}", entry.ValueOffset);
+            throw entry.Error($"special token id must be an integer but is {entry.Value.Describe()}", entry.ValueOffset - sizeof(uint));
         }
     }
 

@@ -51,6 +51,10 @@ internal static unsafe partial class NativeMethods
     internal static partial bool llama_vocab_get_add_eos(IntPtr vocab);
 
     [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_vocab_get_add_sep(IntPtr vocab);
+
+    [LibraryImport(Llama)]
     internal static partial int llama_tokenize(IntPtr vocab, byte* text, int textLength, int* tokens, int maxTokens,
         [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);
 

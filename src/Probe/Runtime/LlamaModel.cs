@@ -33,12 +33,18 @@ public sealed unsafe class LlamaModel : IDisposable
     public static LlamaModel Load(string path, bool vocabOnly = false)
     {
         string fullPath = System.IO.Path.GetFullPath(path);
-        using (GgufFile gguf = GgufFile.Open(fullPath))
+        if (!File.Exists(fullPath)) throw new InputException($"model file not found: {path}");
+        try
         {
+            using GgufFile gguf = GgufFile.Open(fullPath);
             if (!vocabOnly && gguf.IsVocabOnly)
             {
                 throw new InputException($"'{path}' is a vocabulary-only GGUF (it has no tensors); this command needs a model with weights");
             }
+        }
+        catch (GgufFormatException e)
+        {
+            throw new InputException($"'{path}' is not a valid GGUF file: {e.Message}", e);
         }
 
         LlamaRuntime.Initialize();
@@ -78,6 +84,13 @@ public sealed unsafe class LlamaModel : IDisposable
     /// <summary>The file type (quantization) name, e.g. "Q8_0".</summary>
     public string FileTypeName =>
         Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_ftype_name(NativeMethods.llama_model_ftype(Handle))) ?? "?";
+
+    /// <summary>llama.cpp's name of a GGUF <c>general.file_type</c> value, e.g. "Q8_0".</summary>
+    public static string FileTypeNameOf(int fileType)
+    {
+        LlamaRuntime.Initialize();
+        return Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_ftype_name(fileType)) ?? "?";
+    }
 
     /// <summary>Scalar metadata as llama.cpp renders it (arrays are summarised by llama.cpp).</summary>
     public IReadOnlyDictionary<string, string> Metadata

@@ -28,7 +28,11 @@ public sealed unsafe class Vocabulary
         Pad = NativeMethods.llama_vocab_pad(_vocab);
         AddsBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
         AddsEos = NativeMethods.llama_vocab_get_add_eos(_vocab);
+        // llama.cpp asserts (aborts the process) when add_special asks for a token the vocabulary lacks.
+        _canAddSpecial = (!AddsBos || Bos >= 0) && (!AddsEos || Eos >= 0) && (!NativeMethods.llama_vocab_get_add_sep(_vocab) || Sep >= 0);
     }
+
+    private readonly bool _canAddSpecial;
 
     /// <summary>Number of token ids.</summary>
     public int Count { get; }
@@ -104,6 +108,12 @@ public sealed unsafe class Vocabulary
     /// <summary>Tokenizes UTF-8 bytes; see <see cref="Tokenize(string, bool, bool)"/>.</summary>
     public int[] Tokenize(ReadOnlySpan<byte> utf8, bool addSpecial, bool parseSpecial = false)
     {
+        if (addSpecial && !_canAddSpecial)
+        {
+            // Add what exists ourselves rather than let llama.cpp abort on what does not.
+            int[] plain = Tokenize(utf8, addSpecial: false, parseSpecial);
+            return [.. AddsBos && Bos >= 0 ? [Bos] : Array.Empty<int>(), .. plain, .. AddsEos && Eos >= 0 ? [Eos] : Array.Empty<int>()];
+        }
         using var lease = new Lease(_model);
         // A token covers at least one byte, plus BOS/EOS: this bound is usually exact enough.
         int capacity = utf8.Length + 2;
