@@ -51,6 +51,21 @@ public sealed class TokenizerVectorTests
         }
     }
 
+    // No UGM vocabulary ships test vectors (neither ../shared nor the llama.cpp bundle has them), so
+    // the Unigram path is checked for what can be checked: valid ids, and text surviving a round trip.
+    [Fact]
+    public void UnigramVocabularyTokenizesAndRoundTrips()
+    {
+        using LlamaModel model = LlamaModel.Load(Path.Combine(TestPaths.VocabDir, "ggml-vocab-nomic-bert-moe.gguf"), vocabOnly: true);
+        Vocabulary v = model.Vocabulary;
+        Assert.Equal(VocabularyType.Ugm, v.Type);
+        int[] ids = v.Tokenize("Hello world, this is a tokenizer test.", addSpecial: false);
+        Assert.InRange(ids.Length, 5, 20);
+        Assert.All(ids, id => Assert.InRange(id, 0, v.Count - 1));
+        string back = Encoding.UTF8.GetString(v.Detokenize(ids));
+        Assert.Equal("hello world, this is a tokenizer test.", back.Trim().ToLowerInvariant());
+    }
+
     // Same splitting as test-tokenizer-0: the text after the last separator is the last case.
     private static List<byte[]> Split(byte[] data, byte[] separator)
     {
