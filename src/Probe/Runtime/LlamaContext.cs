@@ -47,6 +47,8 @@ public sealed unsafe class LlamaContext : IDisposable
         p.kv_unified = options.UnifiedKv;
         p.n_outputs_max_per_seq = 0; // v0.5.0 defaults to 1 output per sequence; any token may ask for logits here
         p.no_perf = true;
+        if (options.FlashAttention is bool flash) p.flash_attn_type = flash ? 1 : 0;
+        if (options.Float32Cache) p.type_k = p.type_v = 0; // GGML_TYPE_F32
         NativeLog.LastError = null;
         IntPtr handle = NativeMethods.llama_init_from_model(model.Handle, p);
         if (handle == IntPtr.Zero)

@@ -1,0 +1,136 @@
+using System.Numerics.Tensors;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Probing;
+
+/// <summary>
+/// The fast runner. A template's shared prefix is decoded once into sequence 0; for each group of
+/// up to B tokens it is copied into sequences 1..B (unified KV: the copies share the prefix cells),
+/// the B suffixes go into one <c>llama_decode</c>, only the needed values are read from each
+/// output row, and the B sequences are removed again — which leaves the memory exactly as before,
+/// so every group is computed in the same state whatever ran before it (resume and shards are
+/// bit-identical to an uninterrupted run).
+/// </summary>
+public sealed class BatchRunner : IProbeRunner, IDisposable
+{
+    private readonly LlamaContext _context;
+    private readonly int _answerTokens;
+    private readonly LlamaBatch _batch;
+    private readonly float[] _scratch;
+    private TemplateTokens? _prefixLoaded;
+
+    /// <summary>Probes per decode (B).</summary>
+    public int BatchProbes { get; }
+
+    /// <summary>Creates a runner over a context made with <see cref="ContextFor"/>.</summary>
+    public BatchRunner(LlamaContext context, int batchProbes, int answerTokens)
+    {
+        if (batchProbes + 1 > context.MaxSequences)
+        {
+            throw new ArgumentException($"the context holds {context.MaxSequences} sequences; {batchProbes} probes need {batchProbes + 1}");
+        }
+        _context = context;
+        _answerTokens = answerTokens;
+        BatchProbes = batchProbes;
+        _batch = new LlamaBatch(context.BatchSize);
+        _scratch = new float[context.VocabularySize];
+    }
+
+    /// <summary>Most probes per decode llama.cpp allows (it holds 256 sequences, one is the prefix).</summary>
+    public const int MaxBatchProbes = 255;
+
+    /// <summary>A context sized for B probes of the given templates: unified KV, B + 1 sequences.</summary>
+    public static ContextOptions ContextFor(IReadOnlyCollection<TemplateTokens> templates, int batchProbes, int answerTokens, int threads)
+    {
+        if (batchProbes is < 1 or > MaxBatchProbes) throw new InputException($"--batch must be in [1, {MaxBatchProbes}]");
+        int prefix = templates.Max(t => t.Prefix.Length);
+        int perProbe = templates.Max(t => t.TokensPerProbe);
+        int cells = prefix + batchProbes * (perProbe + answerTokens - 1);
+        int batchTokens = Math.Max(batchProbes * perProbe, Math.Min(prefix, 512));
+        return new ContextOptions(
+            ContextSize: cells,
+            BatchSize: batchTokens,
+            MicroBatchSize: Math.Min(batchTokens, 512),
+            MaxSequences: batchProbes + 1,
+            Threads: threads,
+            UnifiedKv: true, Float32Cache: true, FlashAttention: false);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbeResult> Run(int templateIndex, TemplateTokens prompt, ReadOnlySpan<int> tokens)
+    {
+        var results = new List<ProbeResult>(tokens.Length);
+        for (int start = 0; start < tokens.Length; start += BatchProbes)
+        {
+            RunGroup(templateIndex, prompt, tokens.Slice(start, Math.Min(BatchProbes, tokens.Length - start)), results);
+        }
+        return results;
+    }
+
+    private void RunGroup(int templateIndex, TemplateTokens template, ReadOnlySpan<int> tokens, List<ProbeResult> results)
+    {
+        LoadPrefix(template);
+        int p = template.Prefix.Length;
+        int n = tokens.Length;
+        Span<int> outputs = stackalloc int[n];
+
+        _batch.Clear();
+        for (int j = 0; j < n; j++)
+        {
+            int sequence = j + 1;
+            _context.CopySequence(0, sequence);
+            _batch.Add(tokens[j], p, sequence, wantLogits: template.Suffix.Length == 0);
+            for (int k = 0; k < template.Suffix.Length; k++)
+            {
+                _batch.Add(template.Suffix[k], p + 1 + k, sequence, wantLogits: k == template.Suffix.Length - 1);
+            }
+            outputs[j] = _batch.Count - 1;
+        }
+        _context.DecodeOrThrow(_batch);
+
+        var answers = new int[n][];
+        var stats = new LogitStats[n];
+        for (int j = 0; j < n; j++)
+        {
+            stats[j] = LogitStats.Measure(_context.GetLogits(outputs[j]), tokens[j], _scratch);
+            answers[j] = new int[_answerTokens];
+            answers[j][0] = stats[j].Argmax;
+        }
+
+        // The greedy answer: one more token per sequence per step, all sequences in one decode.
+        int answerStart = p + template.TokensPerProbe;
+        for (int step = 1; step < _answerTokens; step++)
+        {
+            _batch.Clear();
+            for (int j = 0; j < n; j++) _batch.Add(answers[j][step - 1], answerStart + step - 1, j + 1, wantLogits: true);
+            _context.DecodeOrThrow(_batch);
+            for (int j = 0; j < n; j++) answers[j][step] = TensorPrimitives.IndexOfMax(_context.GetLogits(j));
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            _context.RemoveSequence(j + 1);
+            results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j]));
+        }
+    }
+
+    // Decodes the template's prefix into sequence 0 on a cleared memory (once per template).
+    private void LoadPrefix(TemplateTokens template)
+    {
+        if (ReferenceEquals(_prefixLoaded, template)) return;
+        _context.ClearMemory();
+        _prefixLoaded = null;
+        int[] prefix = template.Prefix;
+        for (int start = 0; start < prefix.Length; start += _context.BatchSize)
+        {
+            _batch.Clear();
+            int end = Math.Min(prefix.Length, start + _context.BatchSize);
+            for (int i = start; i < end; i++) _batch.Add(prefix[i], i, 0, wantLogits: false);
+            _context.DecodeOrThrow(_batch);
+        }
+        _prefixLoaded = template;
+    }
+
+    /// <summary>Frees the batch.</summary>
+    public void Dispose() => _batch.Dispose();
+}

@@ -1,0 +1,51 @@
+using System.Numerics.Tensors;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Probing;
+
+/// <summary>
+/// The baseline and correctness oracle: one probe at a time, memory cleared, the full prompt
+/// decoded (what the original blog post did). Every speed figure is compared with it.
+/// </summary>
+public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbeRunner, IDisposable
+{
+    private readonly LlamaBatch _batch = new(context.BatchSize);
+    private readonly float[] _scratch = new float[context.VocabularySize];
+
+    /// <summary>A context big enough for the longest prompt plus the answer.</summary>
+    public static ContextOptions ContextFor(IEnumerable<TemplateTokens> templates, int answerTokens, int threads)
+    {
+        int longest = templates.Max(t => t.Prefix.Length + t.TokensPerProbe) + answerTokens;
+        return new ContextOptions(ContextSize: longest, BatchSize: longest, MaxSequences: 1, Threads: threads, UnifiedKv: true, Float32Cache: true, FlashAttention: false);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ProbeResult> Run(int templateIndex, TemplateTokens prompt, ReadOnlySpan<int> tokens)
+    {
+        var results = new ProbeResult[tokens.Length];
+        for (int j = 0; j < tokens.Length; j++)
+        {
+            context.ClearMemory();
+            _batch.Clear();
+            int[] tokenIds = prompt.PromptFor(tokens[j]);
+            _batch.AddSequence(tokenIds, 0, 0, logitsForLast: true);
+            context.DecodeOrThrow(_batch);
+            LogitStats stats = LogitStats.Measure(context.GetLogits(_batch.Count - 1), tokens[j], _scratch);
+
+            int[] answer = new int[answerTokens];
+            answer[0] = stats.Argmax;
+            for (int step = 1; step < answerTokens; step++)
+            {
+                _batch.Clear();
+                _batch.Add(answer[step - 1], tokenIds.Length + step - 1, 0, wantLogits: true);
+                context.DecodeOrThrow(_batch);
+                answer[step] = TensorPrimitives.IndexOfMax(context.GetLogits(0));
+            }
+            results[j] = new ProbeResult(templateIndex, tokens[j], stats, answer);
+        }
+        return results;
+    }
+
+    /// <summary>Frees the batch.</summary>
+    public void Dispose() => _batch.Dispose();
+}
