@@ -1,0 +1,29 @@
+namespace AnomalyProbe.Analysis.Reporting;
+
+/// <summary>The settings a run was made with.</summary>
+public sealed record RunSettings
+{
+    /// <summary>Token selection as given (e.g. "all", "0-999").</summary>
+    public required string Tokens { get; init; }
+
+    /// <summary>Size of the random sample of the selection; null when all selected tokens were probed.</summary>
+    public int? Sample { get; init; }
+
+    /// <summary>Seed of the sampling and of any random draws.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Probes per batch.</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>CPU threads (0 = all cores).</summary>
+    public required int Threads { get; init; }
+
+    /// <summary>Shard as "i/n"; null when unsharded.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>Probe runner: "batched" or "naive".</summary>
+    public required string Runner { get; init; }
+
+    /// <summary>Settings of the T → 0⁻ harvest, by name; empty when there was none.</summary>
+    public IReadOnlyDictionary<string, string> Harvest { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using CsvHelper;
+using AnomalyProbe.Analysis.Text;
+
+namespace AnomalyProbe.Analysis.Reporting;
+
+public static partial class TokensCsv
+{
+    private static TokensTable ReadAll(CsvReader csv)
+    {
+        var header = csv.Headers;
+        var (templates, extras) = ParseHeader(header);
+        var rows = new List<TokenRow>();
+        int previousId = -1;
+        while (csv.Read())
+        {
+            var f = new Fields(csv, header);
+            int id = f.Int((int)Column.TokenId);
+            if (id <= previousId) throw f.Error((int)Column.TokenId, previousId < 0 ? "token ids must not be negative" : $"token ids must increase (previous {previousId})");
+            previousId = id;
+
+            int column = FixedColumns.Length;
+            var results = new Dictionary<string, TemplateResult>(templates.Count, StringComparer.Ordinal);
+            foreach (string template in templates)
+            {
+                results[template] = new TemplateResult(f.Real(column), f.Int(column + 1), f.Text(column + 2));
+                column += 3;
+            }
+            var extraValues = new Dictionary<string, double?>(extras.Count, StringComparer.Ordinal);
+            foreach (string extra in extras) extraValues[extra] = f.RealOrNull(column++);
+
+            string best = f.Text((int)Column.BestTemplate);
+            if (!results.TryGetValue(best, out var bestResult)) throw f.Error((int)Column.BestTemplate, $"'{best}' is not one of the templates");
+            // The best-template columns are copies of that template's: they must agree.
+            if (!f.Real((int)Column.RepeatProb).Equals(bestResult.RepeatProb)) throw f.Error((int)Column.RepeatProb, $"differs from {ProbPrefix}{best}");
+            if (f.Int((int)Column.RepeatRank) != bestResult.RepeatRank) throw f.Error((int)Column.RepeatRank, $"differs from {RankPrefix}{best}");
+            if (f.Text((int)Column.GreedyAnswer) != bestResult.GreedyAnswer) throw f.Error((int)Column.GreedyAnswer, $"differs from {AnswerPrefix}{best}");
+
+            // piece is not read: it is a rendering of bytes_hex, which is the truth.
+            rows.Add(new TokenRow
+            {
+                TokenId = id,
+                Bytes = f.Hex((int)Column.BytesHex),
+                TokenType = f.Text((int)Column.TokenType),
+                Reachable = f.Bool((int)Column.Reachable),
+                BestTemplate = best,
+                AnswerStartsWithToken = f.Bool((int)Column.AnswerStartsWithToken),
+                Failed = f.Bool((int)Column.Failed),
+                NegAnswer = f.Int((int)Column.NegAnswer),
+                ArgminHits = f.Int((int)Column.ArgminHits),
+                NegTempHits = f.Int((int)Column.NegTempHits),
+                Templates = results,
+                Extras = extraValues,
+            });
+        }
+        return new TokensTable { Templates = templates, ExtraColumns = extras, Rows = rows };
+    }
+
+    /// <summary>Checks the fixed columns and splits the rest into template names and extra columns.</summary>
+    private static (List<string> Templates, List<string> Extras) ParseHeader(IReadOnlyList<string> header)
+    {
+        if (header.Count == 0) throw new FormatException("tokens.csv is empty: no header.");
+        for (int i = 0; i < FixedColumns.Length; i++) ExpectColumn(header, i, FixedColumns[i]);
+
+        var templates = new List<string>();
+        int column = FixedColumns.Length;
+        for (; column < header.Count && header[column].StartsWith(ProbPrefix, StringComparison.Ordinal); column += 3)
+        {
+            string name = header[column][ProbPrefix.Length..];
+            if ((NameProblem(name) ?? (templates.Contains(name) ? "repeats an earlier template" : null)) is string problem)
+                throw HeaderError(header, column, $"names a template that {problem}");
+            ExpectColumn(header, column + 1, RankPrefix + name);
+            ExpectColumn(header, column + 2, AnswerPrefix + name);
+            templates.Add(name);
+        }
+        if (templates.Count == 0) throw HeaderError(header, column, $"expected the columns of a template ({ProbPrefix}<name>, ...)");
+
+        var extras = new List<string>();
+        for (; column < header.Count; column++)
+        {
+            string name = header[column];
+            string? problem = NameProblem(name)
+                ?? (IsReserved(name) ? "is a fixed or template column out of place" : null)
+                ?? (extras.Contains(name) ? "repeats an earlier column" : null);
+            if (problem is not null) throw HeaderError(header, column, problem);
+            extras.Add(name);
+        }
+        return (templates, extras);
+    }
+
+    private static void ExpectColumn(IReadOnlyList<string> header, int column, string expected)
+    {
+        if (column >= header.Count || header[column] != expected) throw HeaderError(header, column, $"expected '{expected}'");
+    }
+
+    private static FormatException HeaderError(IReadOnlyList<string> header, int column, string problem) =>
+        new($"tokens.csv header (line 1), column {column + 1} ({(column < header.Count ? $"'{header[column]}'" : "missing")}): {problem}.");
+
+    /// <summary>Strict parsing of the current record's fields, with errors that name line and column.</summary>
+    private readonly struct Fields(CsvReader csv, IReadOnlyList<string> header)
+    {
+        public string Text(int i) => csv.GetString(i);
+
+        public int Int(int i) =>
+            int.TryParse(Text(i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : throw NotA(i, "an integer");
+
+        public double Real(int i) => RealOrNull(i) ?? throw NotA(i, "a number");
+
+        public double? RealOrNull(int i)
+        {
+            string text = Text(i);
+            if (text.Length == 0) return null;
+            const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+            return double.TryParse(text, style, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : throw NotA(i, "a finite number");
+        }
+
+        public bool Bool(int i) => Text(i) switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw NotA(i, "true or false"),
+        };
+
+        public byte[] Hex(int i)
+        {
+            string text = Text(i);
+            try
+            {
+                return PieceText.FromHex(text);
+            }
+            catch (FormatException)
+            {
+                throw NotA(i, "hex bytes");
+            }
+        }
+
+        public FormatException Error(int i, string problem) =>
+            new(string.Create(CultureInfo.InvariantCulture, $"tokens.csv line {csv.LineNumber}, column {i + 1} ({header[i]}): {problem}."));
+
+        private FormatException NotA(int i, string what) => Error(i, $"'{Text(i)}' is not {what}");
+    }
+}

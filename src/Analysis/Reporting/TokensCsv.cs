@@ -1,0 +1,117 @@
+using CsvHelper;
+
+namespace AnomalyProbe.Analysis.Reporting;
+
+/// <summary>
+/// Writes and reads tokens.csv: RFC 4180 (comma, double-quote quoting), "\n" line ends, UTF-8
+/// without BOM, invariant culture, one row per token sorted by id. Columns: the fixed ones, then
+/// repeat_prob_&lt;t&gt;, repeat_rank_&lt;t&gt;, greedy_answer_&lt;t&gt; per template t, then the extra
+/// numeric columns. Doubles are written round-trip ("R"), so they read back bit for bit; an empty
+/// cell is a null extra value.
+/// </summary>
+public static partial class TokensCsv
+{
+    private const string ProbPrefix = "repeat_prob_";
+    private const string RankPrefix = "repeat_rank_";
+    private const string AnswerPrefix = "greedy_answer_";
+
+    /// <summary>Indices of the fixed columns; <see cref="FixedColumns"/> holds their names in this order.</summary>
+    private enum Column
+    {
+        TokenId, Piece, BytesHex, TokenType, Reachable, RepeatProb, RepeatRank, BestTemplate,
+        GreedyAnswer, AnswerStartsWithToken, Failed, NegAnswer, ArgminHits, NegTempHits,
+    }
+
+    private static readonly string[] FixedColumns =
+    [
+        "token_id", "piece", "bytes_hex", "token_type", "reachable", "repeat_prob", "repeat_rank", "best_template",
+        "greedy_answer", "answer_starts_with_token", "failed", "neg_answer", "argmin_hits", "neg_temp_hits",
+    ];
+
+    private static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
+    {
+        Mode = CsvMode.Rfc4180,
+        Separator = ',',
+        NewLine = "\n",
+        // Also quote leading/trailing spaces (common in pieces) so that trimming readers keep them.
+        Quoting = CsvQuoting.WhenNeededOrWhitespace,
+        Injection = CsvInjection.None,
+        WriteByteOrderMark = false,
+    };
+
+    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
+    {
+        Mode = CsvMode.Rfc4180,
+        Separator = ',',
+        DetectSeparatorHint = false,
+        TrimWhitespace = false,
+        SkipEmptyLines = false,
+        TrackLineNumbers = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Throw,
+        MissingField = CsvMissingFieldHandling.Throw,
+    };
+
+    /// <summary>Writes <paramref name="table"/> to a new file at <paramref name="path"/> (replacing it).</summary>
+    /// <exception cref="ArgumentException">The table is invalid (NaN or ∞, duplicate ids, missing templates, bad names, ...); nothing is written.</exception>
+    public static void Write(string path, TokensTable table)
+    {
+        var rows = Validate(table);
+        using var stream = File.Create(path);
+        using var csv = CsvWriter.Create(stream, WriterOptions);
+        WriteAll(csv, table, rows);
+    }
+
+    /// <summary>Writes <paramref name="table"/> to <paramref name="writer"/>, which stays open.</summary>
+    /// <exception cref="ArgumentException">The table is invalid; nothing is written.</exception>
+    public static void Write(TextWriter writer, TokensTable table)
+    {
+        var rows = Validate(table);
+        using var csv = CsvWriter.Create(writer, WriterOptions, leaveOpen: true);
+        WriteAll(csv, table, rows);
+    }
+
+    /// <summary>Reads a tokens.csv file.</summary>
+    /// <exception cref="FormatException">The file is not a valid tokens.csv; the message names the line and column.</exception>
+    public static TokensTable Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var csv = CsvReader.Create(stream, ReaderOptions);
+        try
+        {
+            return ReadAll(csv);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads tokens.csv text from <paramref name="reader"/>, which stays open.</summary>
+    /// <exception cref="FormatException">The text is not a valid tokens.csv; the message names the line and column.</exception>
+    public static TokensTable Read(TextReader reader)
+    {
+        using var csv = CsvReader.Create(reader, ReaderOptions, leaveOpen: true);
+        return ReadAll(csv);
+    }
+
+    private static IEnumerable<string> Header(TokensTable table) =>
+        FixedColumns
+            .Concat(table.Templates.SelectMany(t => new[] { ProbPrefix + t, RankPrefix + t, AnswerPrefix + t }))
+            .Concat(table.ExtraColumns);
+
+    /// <summary>Whether an extra column would be taken for a fixed or template column.</summary>
+    private static bool IsReserved(string name) =>
+        FixedColumns.Contains(name)
+        || name.StartsWith(ProbPrefix, StringComparison.Ordinal)
+        || name.StartsWith(RankPrefix, StringComparison.Ordinal)
+        || name.StartsWith(AnswerPrefix, StringComparison.Ordinal);
+
+    /// <summary>Why <paramref name="name"/> cannot name a template or extra column, or null if it can.</summary>
+    private static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "is empty";
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return "may only contain ASCII letters, digits, '_' and '-'";
+        return null;
+    }
+}
