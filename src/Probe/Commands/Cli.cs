@@ -14,6 +14,7 @@ internal static class Cli
             CommonOptions.Verbose,
             CommonOptions.LlamaDir,
             InspectCommand.Create(),
+            ScanCommand.Create(),
             GenerateCommand.Create(),
         };
         return root;

@@ -11,7 +11,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// so every group is computed in the same state whatever ran before it (resume and shards are
 /// bit-identical to an uninterrupted run).
 /// </summary>
-public sealed class BatchRunner : IProbeRunner, IDisposable
+public sealed class BatchRunner : IProbeRunner
 {
     private readonly LlamaContext _context;
     private readonly int _answerTokens;

@@ -7,7 +7,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// The baseline and correctness oracle: one probe at a time, memory cleared, the full prompt
 /// decoded (what the original blog post did). Every speed figure is compared with it.
 /// </summary>
-public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbeRunner, IDisposable
+public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbeRunner
 {
     private readonly LlamaBatch _batch = new(context.BatchSize);
     private readonly float[] _scratch = new float[context.VocabularySize];

@@ -4,22 +4,27 @@ using AnomalyProbe.Probe.Runtime;
 namespace AnomalyProbe.Probe.Tests.Probing;
 
 /// <summary>
-/// The batched runner against the naive oracle, every token of every template. Stated tolerance:
-/// |Δ log p| ≤ 1e-4 (float32 logits computed with different batch shapes differ in the last
-/// bits), identical greedy answers and argmin wherever the margins are not float-level ties.
+/// The batched runner against the naive oracle, on every token of every shipped template.
+/// Stated tolerance: |Δ log p| ≤ 1e-4 (measured ≤ 1e-5: both runners keep K/V in float32
+/// without flash attention, so only float32 summation order differs between batch shapes);
+/// the same greedy answer for at least 99% of probes, and ranks within 1% of the vocabulary
+/// (under-trained tokens have near-identical logits, so their order flips on float noise).
 /// </summary>
 public sealed class RunnerAgreementTests
 {
     private const double LogProbTolerance = 1e-4;
     private const int AnswerTokens = 3;
 
-    public static TheoryData<string> Models() => new(
-        Path.Combine(TestPaths.ModelsDir, Environment.GetEnvironmentVariable("EXP_SKIP") == "1" ? "aidreams260K.gguf" : "stories260K.gguf"),
-        Path.Combine(TestPaths.ModelsDir, "aidreams260K.gguf"));
+    public static TheoryData<string, int> Models() => new()
+    {
+        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 64 },
+        { Path.Combine(TestPaths.ModelsDir, "aidreams260K.gguf"), 64 },
+        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 7 }, // a group size that leaves a remainder
+    };
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void BatchedAndNaiveAgreeOnEveryToken(string modelPath)
+    public void BatchedAndNaiveAgreeOnEveryToken(string modelPath, int batchProbes)
     {
         using LlamaModel model = LlamaModel.Load(modelPath);
         var templates = PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")])
@@ -28,36 +33,49 @@ public sealed class RunnerAgreementTests
 
         using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, AnswerTokens, 2));
         using var naive = new NaiveRunner(naiveContext, AnswerTokens);
-        int b = int.Parse(Environment.GetEnvironmentVariable("EXP_B") ?? "64");
-        using LlamaContext batchContext = LlamaContext.Create(model, BatchRunner.ContextFor(templates, b, AnswerTokens, 2));
-        using var batched = new BatchRunner(batchContext, b, AnswerTokens);
+        using LlamaContext batchContext = LlamaContext.Create(model, BatchRunner.ContextFor(templates, batchProbes, AnswerTokens, 2));
+        using var batched = new BatchRunner(batchContext, batchProbes, AnswerTokens);
 
-        int answerMismatches = 0, compared = 0;
-        double maxDelta = 0;
+        int differentAnswers = 0, compared = 0;
+        int rankSlack = Math.Max(1, all.Length / 100);
         for (int t = 0; t < templates.Count; t++)
         {
             var expected = naive.Run(t, templates[t], all);
             var actual = batched.Run(t, templates[t], all);
-            var again = batched.Run(t, templates[t], all);
-            double rep = 0; for (int i = 0; i < all.Length; i++) rep = Math.Max(rep, Math.Abs(again[i].Stats.LogProb - actual[i].Stats.LogProb));
-            Console.Error.WriteLine($"EXP {Path.GetFileName(modelPath)} {templates[t].Template.Name} repeat-delta {rep}");
             Assert.Equal(all.Length, actual.Count);
             for (int i = 0; i < all.Length; i++)
             {
-                Assert.Equal(expected[i].Token, actual[i].Token);
+                Assert.Equal(all[i], actual[i].Token);
                 double delta = Math.Abs(expected[i].Stats.LogProb - actual[i].Stats.LogProb);
-                maxDelta = Math.Max(maxDelta, delta);
-                if (delta > 1e-4) Console.Error.WriteLine($"EXP {Path.GetFileName(modelPath)} {templates[t].Template.Name} i={i} j={i % b} group={i / b} delta={delta:E2} naive={expected[i].Stats.LogProb:F4}");
-                if (delta >= 0) continue;
                 Assert.True(delta <= LogProbTolerance,
                     $"{templates[t].Template.Name}, token {all[i]}: naive log p {expected[i].Stats.LogProb} vs batched {actual[i].Stats.LogProb}");
-                Assert.InRange(actual[i].Stats.Rank, Math.Max(1, expected[i].Stats.Rank - 1), expected[i].Stats.Rank + 1);
                 compared++;
-                if (!expected[i].Answer.SequenceEqual(actual[i].Answer)) answerMismatches++;
+                if (!expected[i].Answer.SequenceEqual(actual[i].Answer)) differentAnswers++;
+                Assert.InRange(actual[i].Stats.Rank, expected[i].Stats.Rank - rankSlack, expected[i].Stats.Rank + rankSlack);
             }
         }
-        Assert.Fail($"{Path.GetFileName(modelPath)} max delta {maxDelta}");
-        // Greedy answers are argmaxes of nearly equal logits at times; allow a handful of flips.
-        Assert.True(answerMismatches <= compared / 100, $"{answerMismatches} of {compared} greedy answers differ");
+        Assert.True(differentAnswers <= compared / 100, $"{differentAnswers} of {compared} greedy answers differ");
+    }
+
+    [Fact]
+    public void TheBatchedRunnerIsDeterministicWhateverRanBefore()
+    {
+        using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
+        var templates = PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")])
+            .Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
+        int[] group = Enumerable.Range(300, 16).ToArray();
+
+        using LlamaContext fresh = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2));
+        using var first = new BatchRunner(fresh, 16, AnswerTokens);
+        var direct = first.Run(0, templates[0], group);
+
+        using LlamaContext used = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2));
+        using var second = new BatchRunner(used, 16, AnswerTokens);
+        second.Run(1, templates[1], Enumerable.Range(0, 40).ToArray());
+        second.Run(0, templates[0], Enumerable.Range(0, 48).ToArray());
+        var afterOthers = second.Run(0, templates[0], group);
+
+        Assert.Equal(direct.Select(r => r.Stats), afterOthers.Select(r => r.Stats)); // bit-identical
+        Assert.Equal(direct.Select(r => string.Join(',', r.Answer)), afterOthers.Select(r => string.Join(',', r.Answer)));
     }
 }

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Probe.Probing;
+using AnomalyProbe.Probe.Runtime;
+using Spectre.Console;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary><c>anomalyprobe scan</c>: probe every token with "repeat the word" templates, journaled and resumable.</summary>
+internal static class ScanCommand
+{
+    /// <summary>Probes per decode by default (measured with <c>bench</c>: see the README).</summary>
+    public const int DefaultBatch = 64;
+
+    /// <summary>Greedy answer tokens recorded per probe.</summary>
+    public const int AnswerTokens = 3;
+
+    public static Command Create()
+    {
+        Option<string> model = CommonOptions.Model();
+        Option<string> output = new("--out", "-o") { Description = "Output directory (journal.jsonl, tokens.csv, run.json)", HelpName = "DIR", Required = true };
+        Option<string[]> templates = new("--templates")
+        {
+            Description = "Template files, directories or globs (prompts/*.txt); each has exactly one {token} slot",
+            HelpName = "FILES",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [PromptTemplate.DefaultDirectory],
+        };
+        Option<string> tokens = new("--tokens") { Description = "Token ids to probe: 'all' or ranges like 0-999,2048", HelpName = "RANGE", DefaultValueFactory = _ => "all" };
+        Option<int?> sample = new("--sample") { Description = "Probe a seeded random sample of N of the selected ids", HelpName = "N" };
+        Option<int> seed = new("--seed") { Description = "Seed for --sample and the harvest", HelpName = "S", DefaultValueFactory = _ => 42 };
+        Option<int> batch = new("--batch") { Description = $"Probes per llama_decode (1-{BatchRunner.MaxBatchProbes})", HelpName = "B", DefaultValueFactory = _ => DefaultBatch };
+        Option<int> threads = CommonOptions.Threads();
+        Option<string> threshold = new("--threshold")
+        {
+            Description = "A token fails when its best template's repeat_prob is below this: 'auto' picks it from the data " +
+                          "(Otsu's split of log10 repeat_prob; 0.01 when the data has no two groups) or give a probability",
+            HelpName = "P",
+            DefaultValueFactory = _ => "auto",
+        };
+        Option<string?> shard = new("--shard") { Description = "Scan a deterministic 1/n share: probe groups g with g mod n = i", HelpName = "i/n" };
+        Option<bool> resume = new("--resume") { Description = "Continue the journal in --out where it stopped" };
+        Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
+        Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
+
+        var command = new Command("scan",
+            "Probe every token id with \"repeat the word X\" templates (teacher forcing, batched), harvest T→0⁻ generations, " +
+            "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
+            "loses at most the batch in flight; --resume continues exactly.")
+        {
+            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        {
+            CommonOptions.InitializeRuntime(parse);
+            var request = new ScanRequest(
+                parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
+                parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive));
+            return Run(request, cancellation);
+        })));
+        return command;
+    }
+
+    internal sealed record ScanRequest(
+        string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
+        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive);
+
+    internal static int Run(ScanRequest r, CancellationToken cancellation)
+    {
+        if (r.Batch is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
+        ScanReport.ChooseThreshold(r.Threshold, [0.5]); // validate the spelling before hours of work
+        var templates = PromptTemplate.LoadAll(r.TemplateSpecs);
+        DateTime started = DateTime.UtcNow;
+        using LlamaModel model = LlamaModel.Load(r.ModelPath);
+        int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
+        var settings = new ScanSettings(model.Path, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
+            r.Batch, AnswerTokens, r.Naive, HarvestSettings.Default(r.Harvest, r.Tokens.Seed));
+
+        ScanOutcome outcome = ScanProgress.Run(progress =>
+            Scanner.Run(model, settings, r.Shard, threads, r.OutputDirectory, r.Resume, progress, cancellation));
+        if (outcome.Interrupted)
+        {
+            Console.Error.WriteLine($"anomalyprobe: interrupted; {outcome.ProbesThisRun} probes of this run are kept in {outcome.JournalPath}. Continue with the same command plus --resume.");
+            return ExitCodes.Interrupted;
+        }
+
+        JournalContents journal = ScanJournal.ReadOnly(outcome.JournalPath);
+        RunInfo info = ScanReport.Write(r.OutputDirectory, settings, r.Shard, threads, journal, model.Vocabulary, r.Threshold,
+            new ScanTiming(started, DateTime.UtcNow, outcome.ProbesThisRun, outcome.ProbeSeconds));
+        PrintSummary(info, r.OutputDirectory);
+        return ExitCodes.Ok;
+    }
+
+    internal static void PrintSummary(RunInfo info, string directory)
+    {
+        var lines = new List<string>
+        {
+            $"{info.Counts.Tokens} tokens x {info.Templates.Count} templates = {info.Counts.Probes} probes" +
+                (info.ProbesPerS > 0 ? $", {info.ProbesPerS.ToString("F1", CultureInfo.InvariantCulture)} probes/s" : ""),
+            $"failed: {info.Counts.Failed} ({info.Threshold.Description})",
+            $"wrote {Path.Combine(directory, ScanReport.TokensFile)} and {Path.Combine(directory, ScanReport.RunFile)}",
+        };
+        foreach (string line in lines) Console.Out.WriteLine(line);
+        TokensTable table = TokensCsv.Read(Path.Combine(directory, ScanReport.TokensFile));
+        var lowest = new Table().Title("most anomalous (lowest repeat_prob)").AddColumns("id", "piece", "type", "repeat_prob", "said instead");
+        foreach (TokenRow row in table.Rows.OrderBy(x => x.RepeatProb).ThenBy(x => x.TokenId).Take(10))
+        {
+            lowest.AddRow(row.TokenId.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.Piece), row.TokenType,
+                row.RepeatProb.ToString("G3", CultureInfo.InvariantCulture), Markup.Escape(row.GreedyAnswer));
+        }
+        AnsiConsole.Write(lowest);
+    }
+}

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AnomalyProbe.Probe.Probing;
+
+/// <summary>
+/// The scan's durable, append-only record (<c>journal.jsonl</c>): a header with the settings'
+/// fingerprint, then per probe group its result lines followed by a commit line carrying their
+/// count and SHA-256. Each group is written with one write and flushed to disk before the scan
+/// moves on, so a crash, kill -9 or power loss loses at most the group in flight. On reopening,
+/// everything after the last intact commit (a torn or partial group) is cut off and redone.
+/// </summary>
+public sealed class ScanJournal : IDisposable
+{
+    /// <summary>File name inside the output directory.</summary>
+    public const string FileName = "journal.jsonl";
+
+    /// <summary>Test hook: the process kills itself after this many groups were committed.</summary>
+    public const string DieAfterVariable = "ANOMALYPROBE_DIE_AFTER_BATCHES";
+
+    /// <summary>Test hook: with the kill, half of the next group is written first (a torn record).</summary>
+    public const string DieTornVariable = "ANOMALYPROBE_DIE_TORN";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly FileStream _stream;
+    private readonly int? _dieAfter = ParseHook(Environment.GetEnvironmentVariable(DieAfterVariable));
+    private readonly bool _dieTorn = Environment.GetEnvironmentVariable(DieTornVariable) == "1";
+    private int _committedHere;
+
+    private ScanJournal(FileStream stream, JournalContents contents)
+    {
+        _stream = stream;
+        Contents = contents;
+    }
+
+    /// <summary>What the journal held when opened (empty for a new scan).</summary>
+    public JournalContents Contents { get; }
+
+    /// <summary>Path of the journal file.</summary>
+    public string Path => _stream.Name;
+
+    /// <summary>
+    /// Opens <paramref name="directory"/>'s journal. A new scan refuses an existing journal unless
+    /// <paramref name="resume"/>; resuming refuses a journal made with other settings.
+    /// </summary>
+    public static ScanJournal Open(string directory, JournalHeader header, bool resume)
+    {
+        Directory.CreateDirectory(directory);
+        string path = System.IO.Path.Combine(directory, FileName);
+        bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
+        if (exists && !resume)
+        {
+            throw new InputException($"'{directory}' already holds a scan journal: add --resume to continue it, or choose another --out");
+        }
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            if (!exists)
+            {
+                stream.SetLength(0);
+                var journal = new ScanJournal(stream, JournalContents.Empty(header));
+                journal.WriteDurably(Line(header) + "\n");
+                return journal;
+            }
+            JournalContents contents = Read(stream, path);
+            if (contents.Header.Fingerprint != header.Fingerprint)
+            {
+                throw new InputException($"the journal in '{directory}' was made with other settings (model, templates, tokens, batch or harvest differ); use another --out or the original settings");
+            }
+            if (contents.Header.Shard != header.Shard)
+            {
+                throw new InputException($"the journal in '{directory}' is shard {contents.Header.Shard}, not {header.Shard}");
+            }
+            stream.SetLength(contents.ValidLength); // drop a torn tail
+            stream.Seek(0, SeekOrigin.End);
+            return new ScanJournal(stream, contents);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads a journal without opening it for writing (merge).</summary>
+    public static JournalContents ReadOnly(string path)
+    {
+        if (!File.Exists(path)) throw new InputException($"no scan journal at '{path}'");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return Read(stream, path);
+    }
+
+    /// <summary>Durably appends one probe group under <paramref name="key"/>.</summary>
+    public void Commit(string key, IReadOnlyList<ProbeResult> results, IReadOnlyDictionary<int, int>? harvest = null)
+    {
+        var body = new StringBuilder();
+        foreach (ProbeResult r in results)
+        {
+            body.Append(Line(new JournalProbe(r.TemplateIndex, r.Token, r.Stats.LogProb, r.Stats.Rank, r.Stats.Argmax, r.Stats.Argmin, r.Answer))).Append('\n');
+        }
+        if (harvest is not null)
+        {
+            body.Append(Line(new JournalHarvest(harvest.OrderBy(kv => kv.Key).Select(kv => new[] { kv.Key, kv.Value }).ToArray()))).Append('\n');
+        }
+        string lines = body.ToString();
+        int count = results.Count + (harvest is null ? 0 : 1);
+        string commit = Line(new JournalCommit(key, count, Hash(lines))) + "\n";
+
+        if (_dieAfter is int limit && _committedHere >= limit)
+        {
+            if (_dieTorn) WriteDurably(lines[..(lines.Length / 2)]);
+            Process.GetCurrentProcess().Kill(); // abrupt, like kill -9: no finally blocks run
+        }
+        WriteDurably(lines + commit);
+        _committedHere++;
+    }
+
+    private void WriteDurably(string text)
+    {
+        _stream.Write(Encoding.UTF8.GetBytes(text));
+        _stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _stream.Dispose();
+
+    private static JournalContents Read(FileStream stream, string path)
+    {
+        byte[] data = new byte[stream.Length];
+        stream.Seek(0, SeekOrigin.Begin);
+        stream.ReadExactly(data);
+
+        int firstEnd = Array.IndexOf(data, (byte)'\n');
+        JournalHeader? header = firstEnd < 0 ? null : TryParse<JournalHeader>(data.AsSpan(0, firstEnd));
+        if (header is null || header.Type != "header" || header.Version != JournalHeader.CurrentVersion)
+        {
+            throw new InputException($"'{path}' is not a version {JournalHeader.CurrentVersion} scan journal");
+        }
+
+        var contents = JournalContents.Empty(header);
+        contents.ValidLength = firstEnd + 1;
+        int position = firstEnd + 1;
+        int groupStart = position;
+        var pendingProbes = new List<ProbeResult>();
+        Dictionary<int, int>? pendingHarvest = null;
+        while (position < data.Length)
+        {
+            int end = Array.IndexOf(data, (byte)'\n', position);
+            if (end < 0) break; // torn last line
+            ReadOnlySpan<byte> line = data.AsSpan(position, end - position);
+            int lineStart = position;
+            position = end + 1;
+            if (line.IndexOf("\"type\":\"commit\""u8) >= 0)
+            {
+                JournalCommit? commit = TryParse<JournalCommit>(line);
+                int expected = pendingProbes.Count + (pendingHarvest is null ? 0 : 1);
+                if (commit is null || commit.Count != expected || commit.Sha256 != Hash(data.AsSpan(groupStart, lineStart - groupStart))) break;
+                contents.Add(commit.Key, pendingProbes, pendingHarvest);
+                pendingProbes = [];
+                pendingHarvest = null;
+                groupStart = position;
+                contents.ValidLength = position;
+            }
+            else if (line.IndexOf("\"type\":\"probe\""u8) >= 0 && TryParse<JournalProbe>(line) is { } p)
+            {
+                pendingProbes.Add(new ProbeResult(p.T, p.Id, new LogitStats(p.Lp, p.Rank, p.Argmax, p.Argmin), p.Answer));
+            }
+            else if (line.IndexOf("\"type\":\"harvest\""u8) >= 0 && TryParse<JournalHarvest>(line) is { } h)
+            {
+                pendingHarvest = h.Counts.ToDictionary(pair => pair[0], pair => pair[1]);
+            }
+            else
+            {
+                break; // garbage: everything from the current group on is redone
+            }
+        }
+        return contents;
+    }
+
+    private static string Line<T>(T record) => JsonSerializer.Serialize(record, s_json);
+
+    private static string Hash(string lines) => Hash(Encoding.UTF8.GetBytes(lines));
+
+    private static string Hash(ReadOnlySpan<byte> lines) => Convert.ToHexStringLower(SHA256.HashData(lines));
+
+    private static T? TryParse<T>(ReadOnlySpan<byte> line) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(line, s_json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int? ParseHook(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
+}
+
+/// <summary>The journal's first line.</summary>
+public sealed record JournalHeader(string Fingerprint, string Shard, string Settings)
+{
+    /// <summary>Format version.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Always "header".</summary>
+    public string Type { get; init; } = "header";
+
+    /// <summary>Format version of the file.</summary>
+    public int Version { get; init; } = CurrentVersion;
+}
+
+internal sealed record JournalProbe(int T, int Id, double Lp, int Rank, int Argmax, int Argmin, int[] Answer)
+{
+    public string Type { get; init; } = "probe";
+}
+
+internal sealed record JournalHarvest(int[][] Counts)
+{
+    public string Type { get; init; } = "harvest";
+}
+
+internal sealed record JournalCommit(string Key, int Count, string Sha256)
+{
+    public string Type { get; init; } = "commit";
+}
+
+/// <summary>The intact part of a journal.</summary>
+public sealed class JournalContents
+{
+    private readonly HashSet<string> _keys = [];
+    private readonly List<ProbeResult> _probes = [];
+
+    private JournalContents(JournalHeader header) => Header = header;
+
+    /// <summary>The header.</summary>
+    public JournalHeader Header { get; }
+
+    /// <summary>Every committed probe, in commit order.</summary>
+    public IReadOnlyList<ProbeResult> Probes => _probes;
+
+    /// <summary>T → 0⁻ harvest counts per token id, when the harvest was committed.</summary>
+    public IReadOnlyDictionary<int, int>? Harvest { get; private set; }
+
+    /// <summary>Bytes up to the end of the last intact commit.</summary>
+    public long ValidLength { get; internal set; }
+
+    /// <summary>Whether the group <paramref name="key"/> is committed.</summary>
+    public bool IsCommitted(string key) => _keys.Contains(key);
+
+    /// <summary>Number of committed groups.</summary>
+    public int CommittedGroups => _keys.Count;
+
+    internal static JournalContents Empty(JournalHeader header) => new(header);
+
+    internal void Add(string key, IReadOnlyList<ProbeResult> probes, IReadOnlyDictionary<int, int>? harvest)
+    {
+        _keys.Add(key);
+        _probes.AddRange(probes);
+        if (harvest is not null) Harvest = harvest;
+    }
+}
