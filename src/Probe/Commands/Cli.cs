@@ -15,6 +15,7 @@ internal static class Cli
             CommonOptions.LlamaDir,
             InspectCommand.Create(),
             ScanCommand.Create(),
+            MergeCommand.Create(),
             GenerateCommand.Create(),
         };
         return root;

@@ -12,11 +12,11 @@ public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbe
     private readonly LlamaBatch _batch = new(context.BatchSize);
     private readonly float[] _scratch = new float[context.VocabularySize];
 
-    /// <summary>A context big enough for the longest prompt plus the answer.</summary>
-    public static ContextOptions ContextFor(IEnumerable<TemplateTokens> templates, int answerTokens, int threads)
+    /// <summary>A context big enough for the longest prompt plus the answer; see <see cref="BatchRunner.ContextFor"/> for <paramref name="exact"/>.</summary>
+    public static ContextOptions ContextFor(IEnumerable<TemplateTokens> templates, int answerTokens, int threads, bool exact)
     {
         int longest = templates.Max(t => t.Prefix.Length + t.TokensPerProbe) + answerTokens;
-        return new ContextOptions(ContextSize: longest, BatchSize: longest, MaxSequences: 1, Threads: threads, UnifiedKv: true, Float32Cache: true, FlashAttention: false);
+        return BatchRunner.Precision(new ContextOptions(ContextSize: longest, BatchSize: longest, MaxSequences: 1, Threads: threads), exact);
     }
 
     /// <inheritdoc/>

@@ -96,7 +96,7 @@ public static class ScanReport
                 Batch = settings.BatchProbes,
                 Threads = threads,
                 Shard = shard.Count > 1 ? shard.ToString() : null,
-                Runner = settings.Naive ? "naive" : "batched",
+                Runner = (settings.Naive ? "naive" : "batched") + (settings.Exact ? ", exact" : ""),
                 Harvest = HarvestDescription(settings.Harvest),
             },
             Threshold = threshold,

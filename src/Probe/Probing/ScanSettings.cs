@@ -17,6 +17,7 @@ public sealed record ScanSettings(
     int BatchProbes,
     int AnswerTokens,
     bool Naive,
+    bool Exact,
     HarvestSettings Harvest)
 {
     /// <summary>A stable hash of the result-determining settings (not the shard, threads or paths).</summary>
@@ -33,6 +34,7 @@ public sealed record ScanSettings(
             batch = BatchProbes,
             answer = AnswerTokens,
             naive = Naive,
+            exact = Exact,
             harvest = Harvest,
         };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(canonical))));

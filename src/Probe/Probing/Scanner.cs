@@ -49,8 +49,8 @@ public static class Scanner
         if (remaining.Count > 0)
         {
             ContextOptions options = settings.Naive
-                ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads)
-                : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads);
+                ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
+                : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact);
             using LlamaContext context = LlamaContext.Create(model, options);
             using IProbeRunner runner = settings.Naive
                 ? new NaiveRunner(context, settings.AnswerTokens)

@@ -5,39 +5,43 @@ namespace AnomalyProbe.Probe.Tests.Probing;
 
 /// <summary>
 /// The batched runner against the naive oracle, on every token of every shipped template.
-/// Stated tolerance: |Δ log p| ≤ 1e-4 (measured ≤ 1e-5: both runners keep K/V in float32
-/// without flash attention, so only float32 summation order differs between batch shapes);
-/// the same greedy answer for at least 99% of probes, and ranks within 1% of the vocabulary
+/// Stated tolerance: |Δ log p| ≤ 1e-4 in exact mode (measured ≤ 1e-5: K/V in float32 without
+/// flash attention, so only float32 summation order differs between batch shapes) and ≤ 2e-2 in the
+/// default fast mode (measured ≤ 5e-3: flash attention rounds through fp16);
+/// the same greedy answer for at least 99% (exact) / 95% (fast) of probes, and ranks within 1% / 5% of the vocabulary
 /// (under-trained tokens have near-identical logits, so their order flips on float noise).
 /// </summary>
 public sealed class RunnerAgreementTests
 {
-    private const double LogProbTolerance = 1e-4;
+    private const double ExactTolerance = 1e-4, FastTolerance = 2e-2;
     private const int AnswerTokens = 3;
 
-    public static TheoryData<string, int> Models() => new()
+    public static TheoryData<string, int, bool> Models() => new()
     {
-        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 64 },
-        { Path.Combine(TestPaths.ModelsDir, "aidreams260K.gguf"), 64 },
-        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 7 }, // a group size that leaves a remainder
+        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 64, true },
+        { Path.Combine(TestPaths.ModelsDir, "aidreams260K.gguf"), 64, true },
+        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 7, true }, // a group size that leaves a remainder
+        { Path.Combine(TestPaths.ModelsDir, "stories260K.gguf"), 64, false },
+        { Path.Combine(TestPaths.ModelsDir, "aidreams260K.gguf"), 64, false },
     };
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void BatchedAndNaiveAgreeOnEveryToken(string modelPath, int batchProbes)
+    public void BatchedAndNaiveAgreeOnEveryToken(string modelPath, int batchProbes, bool exact)
     {
+        double tolerance = exact ? ExactTolerance : FastTolerance;
         using LlamaModel model = LlamaModel.Load(modelPath);
         var templates = PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")])
             .Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
         int[] all = Enumerable.Range(0, model.Vocabulary.Count).ToArray();
 
-        using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, AnswerTokens, 2));
+        using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, AnswerTokens, 2, exact));
         using var naive = new NaiveRunner(naiveContext, AnswerTokens);
-        using LlamaContext batchContext = LlamaContext.Create(model, BatchRunner.ContextFor(templates, batchProbes, AnswerTokens, 2));
+        using LlamaContext batchContext = LlamaContext.Create(model, BatchRunner.ContextFor(templates, batchProbes, AnswerTokens, 2, exact));
         using var batched = new BatchRunner(batchContext, batchProbes, AnswerTokens);
 
         int differentAnswers = 0, compared = 0;
-        int rankSlack = Math.Max(1, all.Length / 100);
+        int rankSlack = Math.Max(1, all.Length / (exact ? 100 : 20));
         for (int t = 0; t < templates.Count; t++)
         {
             var expected = naive.Run(t, templates[t], all);
@@ -47,14 +51,14 @@ public sealed class RunnerAgreementTests
             {
                 Assert.Equal(all[i], actual[i].Token);
                 double delta = Math.Abs(expected[i].Stats.LogProb - actual[i].Stats.LogProb);
-                Assert.True(delta <= LogProbTolerance,
+                Assert.True(delta <= tolerance,
                     $"{templates[t].Template.Name}, token {all[i]}: naive log p {expected[i].Stats.LogProb} vs batched {actual[i].Stats.LogProb}");
                 compared++;
                 if (!expected[i].Answer.SequenceEqual(actual[i].Answer)) differentAnswers++;
                 Assert.InRange(actual[i].Stats.Rank, expected[i].Stats.Rank - rankSlack, expected[i].Stats.Rank + rankSlack);
             }
         }
-        Assert.True(differentAnswers <= compared / 100, $"{differentAnswers} of {compared} greedy answers differ");
+        Assert.True(differentAnswers <= compared / (exact ? 100 : 20), $"{differentAnswers} of {compared} greedy answers differ");
     }
 
     [Fact]
@@ -65,11 +69,11 @@ public sealed class RunnerAgreementTests
             .Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
         int[] group = Enumerable.Range(300, 16).ToArray();
 
-        using LlamaContext fresh = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2));
+        using LlamaContext fresh = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2, exact: false));
         using var first = new BatchRunner(fresh, 16, AnswerTokens);
         var direct = first.Run(0, templates[0], group);
 
-        using LlamaContext used = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2));
+        using LlamaContext used = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2, exact: false));
         using var second = new BatchRunner(used, 16, AnswerTokens);
         second.Run(1, templates[1], Enumerable.Range(0, 40).ToArray());
         second.Run(0, templates[0], Enumerable.Range(0, 48).ToArray());

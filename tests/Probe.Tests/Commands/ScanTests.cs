@@ -1,0 +1,168 @@
+using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Probe.Probing;
+using AnomalyProbe.Probe.Tests.Support;
+
+namespace AnomalyProbe.Probe.Tests.Commands;
+
+/// <summary>One uninterrupted scan of the embedded model, shared by the scan tests as the reference.</summary>
+public sealed class ReferenceScan : IDisposable
+{
+    public ReferenceScan()
+    {
+        Root = System.IO.Directory.CreateTempSubdirectory("scan").FullName;
+        Directory = Path.Combine(Root, "reference");
+        Result = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", Directory, "--batch", "32", "--threads", "2");
+    }
+
+    public string Root { get; }
+    public string Directory { get; }
+    public CliResult Result { get; }
+
+    public string File(string name) => Path.Combine(Directory, name);
+
+    public void Dispose() => System.IO.Directory.Delete(Root, recursive: true);
+}
+
+public sealed class ScanTests(ReferenceScan reference) : IClassFixture<ReferenceScan>
+{
+    private static readonly string[] Common = ["--model", TestPaths.DefaultModel, "--batch", "32", "--threads", "2"];
+
+    private string NewDir(string name) => Path.Combine(reference.Root, name + Guid.NewGuid().ToString("N")[..6]);
+
+    private static CliResult Scan(string dir, params string[] extra) => CliProcess.Run([.. new[] { "scan", "--out", dir }, .. Common, .. extra]);
+
+    private void AssertSameScan(string dir)
+    {
+        Assert.Equal(File.ReadAllText(reference.File(ScanReport.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanReport.TokensFile)));
+        Assert.Equal(File.ReadAllBytes(reference.File(ScanJournal.FileName)), File.ReadAllBytes(Path.Combine(dir, ScanJournal.FileName)));
+    }
+
+    [Fact]
+    public void CoversEveryTokenOfTheEmbeddedModel()
+    {
+        Assert.True(reference.Result.ExitCode == 0, reference.Result.StdErr);
+        TokensTable table = TokensCsv.Read(reference.File(ScanReport.TokensFile));
+        Assert.Equal(Enumerable.Range(0, 512), table.Rows.Select(r => r.TokenId));
+        Assert.Equal(["chat", "completion", "induction"], table.Templates);
+        RunInfo info = RunInfo.Read(reference.File(ScanReport.RunFile));
+        Assert.Equal(512 * 3, info.Counts.Probes);
+        Assert.Equal("a8d1258d8eecbcb65097fc8579c0e626ea903d917901dc2b5c9c8e1fe8fbaf6f", info.Model.Sha256);
+        Assert.True(info.ProbesPerS > 0);
+        // The harvest ran and found byte tokens, the model's under-trained tokens.
+        Assert.True(table.Rows.Sum(r => r.NegTempHits) > 0);
+        Assert.True(table.Rows.Where(r => r.NegTempHits > 0).Count(r => r.TokenType == "byte") * 2 > table.Rows.Count(r => r.NegTempHits > 0));
+        // The failures are mostly byte tokens; the threshold was chosen from the data.
+        Assert.Equal("AutoOtsu", info.Threshold.Method.ToString());
+        Assert.True(table.Rows.Count(r => r.Failed && r.TokenType == "byte") > table.Rows.Count(r => r.Failed) / 2);
+    }
+
+    [Fact]
+    public void EveryByteTokenSurvivesTheCsvRoundTrip()
+    {
+        TokensTable table = TokensCsv.Read(reference.File(ScanReport.TokensFile));
+        // stories260K's byte tokens <0x00>..<0xFF> are ids 3..258 and render to exactly that byte.
+        for (int b = 0; b < 256; b++)
+        {
+            TokenRow row = table.Rows[3 + b];
+            Assert.Equal("byte", row.TokenType);
+            Assert.Equal([(byte)b], row.Bytes.ToArray());
+        }
+    }
+
+    [Fact]
+    public void ReRunningGivesIdenticalFiles()
+    {
+        string dir = NewDir("again");
+        CliResult r = Scan(dir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        AssertSameScan(dir);
+    }
+
+    [Theory]
+    [InlineData(5, false)]
+    [InlineData(17, true)] // dies with half of the next group written: a torn record
+    public void KilledScanResumesToTheSameFiles(int groups, bool torn)
+    {
+        string dir = NewDir("killed");
+        var hook = new Dictionary<string, string> { [ScanJournal.DieAfterVariable] = groups.ToString(), [ScanJournal.DieTornVariable] = torn ? "1" : "0" };
+        CliResult killed = CliProcess.Run([.. new[] { "scan", "--out", dir }, .. Common], hook);
+        Assert.Equal(137, killed.ExitCode); // SIGKILL
+        Assert.False(File.Exists(Path.Combine(dir, ScanReport.TokensFile)));
+        Assert.Equal(groups, ScanJournal.ReadOnly(Path.Combine(dir, ScanJournal.FileName)).CommittedGroups);
+
+        CliResult resumed = Scan(dir, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        AssertSameScan(dir);
+    }
+
+    [Fact]
+    public void ThreeShardsMergeToTheUnshardedScan()
+    {
+        var shards = Enumerable.Range(0, 3).Select(i => NewDir($"shard{i}")).ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            CliResult r = Scan(shards[i], "--shard", $"{i}/3");
+            Assert.True(r.ExitCode == 0, r.StdErr);
+        }
+        string merged = NewDir("merged");
+        CliResult m = CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", merged]);
+        Assert.True(m.ExitCode == 0, m.StdErr);
+        AssertSameScan(merged);
+
+        // Two of three shards: the missing ids are named and nothing is written.
+        string partial = NewDir("partial");
+        CliResult missing = CliProcess.Run("merge", shards[0], shards[1], "--out", partial);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("missing", missing.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(partial, ScanReport.TokensFile)));
+    }
+
+    [Fact]
+    public void MergeRefusesShardsOfDifferentSettings()
+    {
+        string a = NewDir("a"), b = NewDir("b");
+        Assert.Equal(0, Scan(a, "--tokens", "0-99", "--no-harvest", "--shard", "0/2").ExitCode);
+        Assert.Equal(0, Scan(b, "--tokens", "0-99", "--no-harvest", "--shard", "1/2", "--templates", Path.Combine(TestPaths.RepoRoot, "prompts", "chat.txt")).ExitCode);
+        CliResult r = CliProcess.Run("merge", a, b, "--out", NewDir("ab"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("other settings", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnExistingJournalIsNeverOverwrittenAndResumeChecksSettings()
+    {
+        CliResult again = Scan(reference.Directory);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--resume", again.StdErr, StringComparison.Ordinal);
+
+        CliResult other = Scan(reference.Directory, "--resume", "--tokens", "0-10");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("other settings", other.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SampleAndRangeSelectTheRightIds()
+    {
+        string dir = NewDir("sample");
+        Assert.Equal(0, Scan(dir, "--tokens", "100-299", "--sample", "20", "--seed", "3", "--no-harvest").ExitCode);
+        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanReport.TokensFile));
+        Assert.Equal(20, table.Rows.Count);
+        Assert.All(table.Rows, r => Assert.InRange(r.TokenId, 100, 299));
+        Assert.Equal(new TokenSelection("100-299", 20, 3).Resolve(512), table.Rows.Select(r => r.TokenId));
+    }
+
+    [Theory]
+    [InlineData("no slot here\n", "0 {token} slots")]
+    [InlineData("{token} and {token}\n", "2 {token} slots")]
+    public void TemplatesNeedExactlyOneSlot(string text, string message)
+    {
+        string dir = NewDir("tpl");
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, "bad.txt");
+        File.WriteAllText(file, text);
+        CliResult r = Scan(Path.Combine(dir, "out"), "--templates", file);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.StdErr, StringComparison.Ordinal);
+        Assert.False(r.LooksLikeCrash);
+    }
+}
