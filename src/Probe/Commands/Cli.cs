@@ -16,6 +16,7 @@ internal static class Cli
             InspectCommand.Create(),
             ScanCommand.Create(),
             MergeCommand.Create(),
+            BenchCommand.Create(),
             GenerateCommand.Create(),
         };
         return root;

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AnomalyProbe.Probe.Bench;
+using AnomalyProbe.Probe.Probing;
+using AnomalyProbe.Probe.Runtime;
+using Spectre.Console;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary><c>anomalyprobe bench</c>: the batch runner against the naive baseline and the raw decode ceiling.</summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create()
+    {
+        Option<string> model = CommonOptions.Model();
+        Option<string?> synthetic = new("--synthetic")
+        {
+            Description = $"Benchmark a llama-shaped model with random weights instead: {string.Join(", ", ModelShape.Presets.Select(p => p.Name))} " +
+                          "or a spec like embd=512,layers=8,heads=8,ff=1536 (written once, Q8_0, into ~/.cache/anomalyprobe/synthetic)",
+            HelpName = "SHAPE",
+        };
+        Option<string[]> templates = new("--templates")
+        {
+            Description = "Template files or directories",
+            HelpName = "FILES",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [PromptTemplate.DefaultDirectory],
+        };
+        Option<int> batch = new("--batch") { Description = "Probes per decode", HelpName = "B", DefaultValueFactory = _ => ScanCommand.DefaultBatch };
+        Option<int> threads = CommonOptions.Threads();
+        Option<int> groups = new("--groups") { Description = "Batched groups measured per template", HelpName = "N", DefaultValueFactory = _ => 2 };
+        Option<int> naiveProbes = new("--naive-probes") { Description = "Naive probes measured per template", HelpName = "N", DefaultValueFactory = _ => 16 };
+        Option<bool> exact = new("--exact") { Description = "Measure the exact mode (float32 KV, no flash attention)" };
+        Option<bool> json = CommonOptions.Json();
+
+        var command = new Command("bench",
+            "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
+            "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
+        {
+            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, json,
+        };
+        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        {
+            if (parse.GetValue(batch) is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
+            if (parse.GetValue(groups) < 1 || parse.GetValue(naiveProbes) < 1) throw new InputException("--groups and --naive-probes must be >= 1");
+            CommonOptions.InitializeRuntime(parse);
+            string path = parse.GetValue(synthetic) is { } shape
+                ? SyntheticModel.GetOrCreate(ParseShape(shape), progress: m => Console.Error.WriteLine($"bench: {m}"))
+                : parse.GetValue(model)!;
+            using LlamaModel loaded = LlamaModel.Load(path);
+            int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
+            BenchmarkReport report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
+                threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
+                progress: m => Console.Error.WriteLine($"bench: {m}"));
+            if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
+            else Print(report);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static ModelShape ParseShape(string text)
+    {
+        try
+        {
+            return ModelShape.Named(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException(e.Message);
+        }
+    }
+
+    private static void Print(BenchmarkReport r)
+    {
+        static string F(double x, string format = "F1") => x.ToString(format, CultureInfo.InvariantCulture);
+        Console.Out.WriteLine($"model {r.Model} ({r.Description}), vocabulary {r.VocabularySize}, batch {r.Batch}, threads {r.Threads}{(r.Exact ? ", exact" : "")}");
+        var table = new Table().AddColumns("template", "suffix", "naive/s", "batched/s", "ratio", "ceiling tok/s", "efficiency", "full scan");
+        foreach (TemplateBenchmark t in r.Templates)
+        {
+            table.AddRow(t.Name, t.SuffixTokens.ToString(CultureInfo.InvariantCulture), F(t.NaiveProbesPerS), F(t.BatchedProbesPerS), F(t.Ratio, "F2"),
+                F(t.CeilingTokensPerS, "F0"), F(t.Efficiency, "F2"), TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(table);
+        Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(r.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
+    }
+}
