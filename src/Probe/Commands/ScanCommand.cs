@@ -79,7 +79,7 @@ internal static class ScanCommand
         DateTime started = DateTime.UtcNow;
         using LlamaModel model = LlamaModel.Load(r.ModelPath);
         int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
-        var settings = new ScanSettings(model.Path, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
+        var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
             r.Batch, AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed));
 
         ScanOutcome outcome = ScanProgress.Run(progress =>

@@ -70,6 +70,17 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     }
 
     [Fact]
+    public void TheCommittedReportIsWhatTheReadmeCommandProduces()
+    {
+        // README: anomalyprobe scan --model models/stories260K.gguf --out reports/stories260K
+        string dir = NewDir("readme");
+        CliResult r = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", dir);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        string committed = Path.Combine(TestPaths.RepoRoot, "reports", "stories260K");
+        Assert.Equal(File.ReadAllText(Path.Combine(committed, ScanReport.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanReport.TokensFile)));
+    }
+
+    [Fact]
     public void ReRunningGivesIdenticalFiles()
     {
         string dir = NewDir("again");
