@@ -20,7 +20,7 @@ public sealed record TemplateBenchmark(
 
 /// <summary>A benchmark run.</summary>
 public sealed record BenchmarkReport(
-    string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, IReadOnlyList<TemplateBenchmark> Templates)
+    string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, int AnswerTokens, IReadOnlyList<TemplateBenchmark> Templates)
 {
     /// <summary>Seconds for a full scan with every template.</summary>
     public double ProjectedFullScanS => Templates.Sum(t => t.ProjectedFullScanS);
@@ -65,7 +65,7 @@ public static class ProbeBenchmark
             results.Add(new TemplateBenchmark(template.Template.Name, template.TokensPerProbe, decoded, naiveRate, batchedRate,
                 batchedRate / naiveRate, ceiling, batchedRate * decoded / ceiling, vocabulary / batchedRate));
         }
-        return new BenchmarkReport(model.Path, model.Description, vocabulary, batch, threads, exact, results);
+        return new BenchmarkReport(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, results);
     }
 
     // Tokens/s of llama_decode alone on the batch the runner decodes for a group (mean of 3 after a

@@ -34,13 +34,14 @@ internal static class BenchCommand
         Option<int> groups = new("--groups") { Description = "Batched groups measured per template", HelpName = "N", DefaultValueFactory = _ => 2 };
         Option<int> naiveProbes = new("--naive-probes") { Description = "Naive probes measured per template", HelpName = "N", DefaultValueFactory = _ => 16 };
         Option<bool> exact = new("--exact") { Description = "Measure the exact mode (float32 KV, no flash attention)" };
+        Option<int> answerTokens = ScanCommand.AnswerTokensOption();
         Option<bool> json = CommonOptions.Json();
 
         var command = new Command("bench",
             "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
             "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
         {
-            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, json,
+            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, answerTokens, json,
         };
         command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
         {
@@ -54,7 +55,7 @@ internal static class BenchCommand
             int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
             BenchmarkReport report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
-                progress: m => Console.Error.WriteLine($"bench: {m}"));
+                ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"));
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
             else Print(report);
             return ExitCodes.Ok;

@@ -13,8 +13,19 @@ internal static class ScanCommand
     /// <summary>Probes per decode by default (measured with <c>bench</c>: see the README).</summary>
     public const int DefaultBatch = 64;
 
-    /// <summary>Greedy answer tokens recorded per probe.</summary>
-    public const int AnswerTokens = 3;
+    /// <summary>Greedy answer tokens recorded per probe by default (as Magikarp's verification does).</summary>
+    public const int DefaultAnswerTokens = 3;
+
+    /// <summary>The --answer-tokens option, shared with bench.</summary>
+    public static Option<int> AnswerTokensOption() => new("--answer-tokens")
+    {
+        Description = "Greedy tokens recorded as the model's answer (1-8); each token after the first costs one decode of B tokens",
+        HelpName = "N",
+        DefaultValueFactory = _ => DefaultAnswerTokens,
+    };
+
+    /// <summary>Checks an --answer-tokens value.</summary>
+    public static int CheckAnswerTokens(int n) => n is >= 1 and <= 8 ? n : throw new InputException("--answer-tokens must be in [1, 8]");
 
     public static Command Create()
     {
@@ -43,6 +54,7 @@ internal static class ScanCommand
         Option<bool> resume = new("--resume") { Description = "Continue the journal in --out where it stopped" };
         Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
         Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
+        Option<int> answerTokens = AnswerTokensOption();
         Option<bool> exact = new("--exact")
         {
             Description = "float32 KV cache and no flash attention: results independent of batching to ~1e-5 in log p (default: ~5e-3, ~1.6x faster)",
@@ -53,7 +65,7 @@ internal static class ScanCommand
             "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
             "loses at most the batch in flight; --resume continues exactly.")
         {
-            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive, exact,
+            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive, exact, answerTokens,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
@@ -61,7 +73,7 @@ internal static class ScanCommand
             var request = new ScanRequest(
                 parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
                 parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
-                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact));
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)));
             return Run(request, cancellation);
         })));
         return command;
@@ -69,7 +81,7 @@ internal static class ScanCommand
 
     internal sealed record ScanRequest(
         string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
-        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact);
+        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens);
 
     internal static int Run(ScanRequest r, CancellationToken cancellation)
     {
@@ -80,7 +92,7 @@ internal static class ScanCommand
         using LlamaModel model = LlamaModel.Load(r.ModelPath);
         int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
         var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
-            r.Batch, AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed));
+            r.Batch, r.AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed));
 
         ScanOutcome outcome = ScanProgress.Run(progress =>
             Scanner.Run(model, settings, r.Shard, threads, r.OutputDirectory, r.Resume, progress, cancellation));

@@ -11,12 +11,12 @@ namespace AnomalyProbe.Probe.Probing;
 /// so every group is computed in the same state whatever ran before it (resume and shards are
 /// bit-identical to an uninterrupted run).
 /// </summary>
-public sealed class BatchRunner : IProbeRunner
+public sealed unsafe class BatchRunner : IProbeRunner
 {
     private readonly LlamaContext _context;
     private readonly int _answerTokens;
     private readonly LlamaBatch _batch;
-    private readonly float[] _scratch;
+    private readonly ThreadLocal<float[]> _scratch;
     private TemplateTokens? _prefixLoaded;
 
     /// <summary>Probes per decode (B).</summary>
@@ -33,7 +33,7 @@ public sealed class BatchRunner : IProbeRunner
         _answerTokens = answerTokens;
         BatchProbes = batchProbes;
         _batch = new LlamaBatch(context.BatchSize);
-        _scratch = new float[context.VocabularySize];
+        _scratch = new ThreadLocal<float[]>(() => new float[context.VocabularySize]);
     }
 
     /// <summary>Most probes per decode llama.cpp allows (it holds 256 sequences, one is the prefix).</summary>
@@ -97,11 +97,16 @@ public sealed class BatchRunner : IProbeRunner
         }
         _context.DecodeOrThrow(_batch);
 
-        var answers = new int[n][];
+        // Rows are fetched one by one, then read in parallel: the cores are idle between decodes.
+        var rows = new IntPtr[n];
+        for (int j = 0; j < n; j++) rows[j] = (IntPtr)_context.LogitsAddress(outputs[j]);
+        int[] ids = tokens.ToArray();
         var stats = new LogitStats[n];
+        int vocabulary = _context.VocabularySize;
+        Parallel.For(0, n, j => stats[j] = LogitStats.Measure(new ReadOnlySpan<float>((float*)rows[j], vocabulary), ids[j], _scratch.Value!));
+        var answers = new int[n][];
         for (int j = 0; j < n; j++)
         {
-            stats[j] = LogitStats.Measure(_context.GetLogits(outputs[j]), tokens[j], _scratch);
             answers[j] = new int[_answerTokens];
             answers[j][0] = stats[j].Argmax;
         }
@@ -141,5 +146,9 @@ public sealed class BatchRunner : IProbeRunner
     }
 
     /// <summary>Frees the batch.</summary>
-    public void Dispose() => _batch.Dispose();
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _scratch.Dispose();
+    }
 }

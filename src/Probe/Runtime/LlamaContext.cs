@@ -86,11 +86,17 @@ public sealed unsafe class LlamaContext : IDisposable
     /// The logits of the token at <paramref name="batchIndex"/> of the last decoded batch (it must have
     /// requested logits). Valid until the next decode; read it, do not keep it.
     /// </summary>
-    public ReadOnlySpan<float> GetLogits(int batchIndex)
+    public ReadOnlySpan<float> GetLogits(int batchIndex) => new(LogitsAddress(batchIndex), VocabularySize);
+
+    /// <summary>
+    /// Address of a logits row, for reading several rows on several threads (llama_get_logits_ith
+    /// itself is not thread-safe; the rows are, once fetched). Same validity as <see cref="GetLogits"/>.
+    /// </summary>
+    internal float* LogitsAddress(int batchIndex)
     {
         float* row = NativeMethods.llama_get_logits_ith(_handle, batchIndex);
         if (row == null) throw new LlamaException($"no logits for batch index {batchIndex} (was it marked for output?)");
-        return new ReadOnlySpan<float>(row, VocabularySize);
+        return row;
     }
 
     /// <summary>Empties the KV memory of every sequence.</summary>
