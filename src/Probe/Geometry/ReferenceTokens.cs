@@ -1,0 +1,59 @@
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Geometry;
+
+/// <summary>
+/// Tokens known to be untrained, whose mean unembedding row anchors the Magikarp indicator, chosen
+/// in this order: (1) tokens typed unused plus normal tokens the tokenizer can never produce
+/// (their round trip as a continuation fails); (2) if there are none, byte-fallback tokens for
+/// bytes that can never occur in UTF-8 (0xC0, 0xC1, 0xF5–0xFF); (3) a file of ids given by the user
+/// overrides both.
+/// </summary>
+public static class ReferenceTokens
+{
+    /// <summary>The chosen ids and a description of how they were chosen.</summary>
+    public static (int[] Ids, string Source) Choose(Vocabulary vocabulary, string? idsFile = null)
+    {
+        if (idsFile is not null) return (ReadIds(idsFile, vocabulary.Count), $"ids from {idsFile}");
+
+        var unusedOrUnreachable = new List<int>();
+        for (int id = 0; id < vocabulary.Count; id++)
+        {
+            TokenType type = vocabulary.GetTokenType(id);
+            if (type == TokenType.Unused || (type == TokenType.Normal && !Reachability.RoundTrip(vocabulary, id).Reachable))
+            {
+                unusedOrUnreachable.Add(id);
+            }
+        }
+        if (unusedOrUnreachable.Count > 0) return ([.. unusedOrUnreachable], $"{unusedOrUnreachable.Count} unused or unreachable tokens");
+
+        var neverUtf8 = new List<int>();
+        for (int id = 0; id < vocabulary.Count; id++)
+        {
+            if (vocabulary.GetTokenType(id) != TokenType.Byte) continue;
+            byte[] piece = vocabulary.TokenToPiece(id);
+            if (piece.Length == 1 && piece[0] is 0xC0 or 0xC1 or >= 0xF5) neverUtf8.Add(id);
+        }
+        if (neverUtf8.Count > 0) return ([.. neverUtf8], $"{neverUtf8.Count} byte tokens for bytes that never occur in UTF-8");
+        throw new InputException("the vocabulary has no unused, unreachable or never-UTF-8 byte tokens to anchor the Magikarp indicator; pass --reference FILE (one token id per line)");
+    }
+
+    private static int[] ReadIds(string path, int vocabularySize)
+    {
+        if (!File.Exists(path)) throw new InputException($"reference file not found: {path}");
+        var ids = new SortedSet<int>();
+        int line = 0;
+        foreach (string text in File.ReadLines(path))
+        {
+            line++;
+            string t = text.Trim();
+            if (t.Length == 0 || t.StartsWith('#')) continue;
+            if (!int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id) || id >= vocabularySize)
+            {
+                throw new InputException($"{path}:{line}: '{t}' is not a token id in [0, {vocabularySize})");
+            }
+            ids.Add(id);
+        }
+        return ids.Count > 0 ? [.. ids] : throw new InputException($"{path} lists no token ids");
+    }
+}
