@@ -17,6 +17,7 @@ internal static class Cli
             ScanCommand.Create(),
             MergeCommand.Create(),
             BenchCommand.Create(),
+            AnalyzeCommand.Create(),
             GenerateCommand.Create(),
         };
         return root;

@@ -86,6 +86,7 @@ internal static class MergeCommand
         var info = ScanReport.Write(output, settings, Shard.All, 0, contents, model.Vocabulary, threshold,
             new ScanTiming(started, DateTime.UtcNow, 0, 0));
         Console.Out.WriteLine($"merged {shards.Count} shards");
+        AnalyzeCommand.Run(output, modelPath, referenceFile: null);
         ScanCommand.PrintSummary(info, output);
         return ExitCodes.Ok;
     }

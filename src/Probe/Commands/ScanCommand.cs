@@ -55,6 +55,7 @@ internal static class ScanCommand
         Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
         Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
         Option<int> answerTokens = AnswerTokensOption();
+        Option<bool> noAnalyze = new("--no-analyze") { Description = "Skip adding the embedding geometry (see analyze)" };
         Option<bool> exact = new("--exact")
         {
             Description = "float32 KV cache and no flash attention: results independent of batching to ~1e-5 in log p (default: ~5e-3, ~1.6x faster)",
@@ -65,7 +66,7 @@ internal static class ScanCommand
             "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
             "loses at most the batch in flight; --resume continues exactly.")
         {
-            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive, exact, answerTokens,
+            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive, exact, answerTokens, noAnalyze,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
@@ -73,7 +74,7 @@ internal static class ScanCommand
             var request = new ScanRequest(
                 parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
                 parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
-                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)));
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze));
             return Run(request, cancellation);
         })));
         return command;
@@ -81,7 +82,7 @@ internal static class ScanCommand
 
     internal sealed record ScanRequest(
         string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
-        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens);
+        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze);
 
     internal static int Run(ScanRequest r, CancellationToken cancellation)
     {
@@ -105,6 +106,7 @@ internal static class ScanCommand
         JournalContents journal = ScanJournal.ReadOnly(outcome.JournalPath);
         RunInfo info = ScanReport.Write(r.OutputDirectory, settings, r.Shard, threads, journal, model.Vocabulary, r.Threshold,
             new ScanTiming(started, DateTime.UtcNow, outcome.ProbesThisRun, outcome.ProbeSeconds));
+        if (r.Analyze) AnalyzeCommand.Run(r.OutputDirectory, model.Path, referenceFile: null);
         PrintSummary(info, r.OutputDirectory);
         return ExitCodes.Ok;
     }

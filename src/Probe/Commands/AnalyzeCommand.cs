@@ -1,0 +1,63 @@
+using System.CommandLine;
+using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Probe.Geometry;
+using AnomalyProbe.Probe.Gguf;
+using AnomalyProbe.Probe.Probing;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary><c>anomalyprobe analyze</c>: relate a scan's failures to the embedding geometry.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create()
+    {
+        Option<string> scan = new("--scan") { Description = "A scan's output directory (tokens.csv, run.json)", HelpName = "DIR", Required = true };
+        Option<string?> model = new("--model", "-m") { Description = "The scanned model, if it moved (checked by sha256)", HelpName = "PATH" };
+        Option<string?> reference = new("--reference")
+        {
+            Description = "File of token ids (one per line) known to be untrained, for the Magikarp indicator " +
+                          "(default: unused/unreachable tokens, else byte tokens that never occur in UTF-8)",
+            HelpName = "FILE",
+        };
+        var command = new Command("analyze",
+            "Add embedding geometry to a scan's tokens.csv: per token, for the input and (untied) output embeddings, the " +
+            "L2 norm and the Euclidean and cosine distance to the centroid, and the Magikarp under-training indicator.")
+        {
+            scan, model, reference,
+        };
+        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        {
+            CommonOptions.InitializeRuntime(parse);
+            Run(parse.GetValue(scan)!, parse.GetValue(model), parse.GetValue(reference));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    internal static void Run(string scanDirectory, string? modelOverride, string? referenceFile)
+    {
+        string tokensPath = Path.Combine(scanDirectory, ScanReport.TokensFile);
+        string runPath = Path.Combine(scanDirectory, ScanReport.RunFile);
+        if (!File.Exists(tokensPath) || !File.Exists(runPath)) throw new InputException($"'{scanDirectory}' holds no finished scan (tokens.csv and run.json)");
+        RunInfo info = RunInfo.Read(runPath);
+        TokensTable table = TokensCsv.Read(tokensPath);
+
+        string modelPath = modelOverride ?? info.Model.Path;
+        if (!File.Exists(modelPath)) throw new InputException($"the scanned model '{modelPath}' is not there; pass --model PATH");
+        if (ScanReport.Sha256(modelPath) != info.Model.Sha256) throw new InputException($"'{modelPath}' is not the model this scan probed (sha256 differs)");
+
+        using LlamaModel model = LlamaModel.Load(modelPath, vocabOnly: true);
+        using GgufFile file = GgufFile.Open(model.Path);
+        GeometryMeasures geometry = GeometryMeasures.Compute(file, model.Vocabulary, referenceFile);
+
+        string[] columns = [.. geometry.Measures.Keys];
+        var rows = table.Rows.Select(row => row with
+        {
+            Extras = columns.ToDictionary(c => c, c => (double?)geometry.Measures[c][row.TokenId]),
+        }).ToList();
+        TokensCsv.Write(tokensPath, table with { ExtraColumns = columns, Rows = rows });
+        Console.Out.WriteLine($"added {string.Join(", ", columns)} to {tokensPath}" +
+            $" ({(geometry.Tied ? "tied embeddings: one matrix" : "input and output embeddings")}; Magikarp reference: {geometry.ReferenceSource})");
+    }
+}

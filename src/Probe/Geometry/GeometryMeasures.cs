@@ -1,0 +1,36 @@
+using AnomalyProbe.Analysis.Geometry;
+using AnomalyProbe.Probe.Gguf;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Geometry;
+
+/// <summary>Named per-token measures (indexed by token id) and what they were computed from.</summary>
+/// <param name="Measures">Column name → value per token id, in column order.</param>
+/// <param name="Tied">Whether the model ties input and output embeddings (output measures are then not repeated).</param>
+/// <param name="ReferenceSource">How the Magikarp reference tokens were chosen.</param>
+/// <param name="ReferenceIds">The reference token ids.</param>
+public sealed record GeometryMeasures(IReadOnlyDictionary<string, double[]> Measures, bool Tied, string ReferenceSource, int[] ReferenceIds)
+{
+    /// <summary>
+    /// Computes, for the input embeddings and (when untied) the output embeddings: L2 norm,
+    /// Euclidean and cosine distance to the centroid; and the Magikarp indicator on the output
+    /// (unembedding) matrix.
+    /// </summary>
+    public static GeometryMeasures Compute(GgufFile file, Vocabulary vocabulary, string? referenceFile)
+    {
+        ModelEmbeddings embeddings = ModelEmbeddings.Load(file, vocabulary.Count);
+        var measures = new Dictionary<string, double[]>();
+        Add(measures, "", TokenGeometry.Measure(embeddings.Input));
+        if (!embeddings.Tied) Add(measures, "out_", TokenGeometry.Measure(embeddings.Output));
+        (int[] reference, string source) = ReferenceTokens.Choose(vocabulary, referenceFile);
+        measures["magikarp_indicator"] = MagikarpIndicator.Compute(embeddings.Output, reference);
+        return new GeometryMeasures(measures, embeddings.Tied, source, reference);
+    }
+
+    private static void Add(Dictionary<string, double[]> measures, string prefix, TokenGeometry g)
+    {
+        measures[prefix + "embedding_norm"] = g.Norm;
+        measures[prefix + "centroid_distance"] = g.CentroidDistance;
+        measures[prefix + "centroid_cosine"] = g.CentroidCosineDistance;
+    }
+}
