@@ -48,28 +48,7 @@ public static class MagikarpIndicator
         return indicator;
     }
 
-    /// <summary>
-    /// The first principal component of the rows (unit vector), by power iteration on the
-    /// covariance without forming it: C v = (A Aᵀ v − V c (c·v)) / V, with A the d × V matrix of rows
-    /// and c the centroid — two MathNet matrix-vector products per iteration over the stored matrix.
-    /// </summary>
-    public static Vector<float> FirstPrincipalComponent(EmbeddingMatrix matrix, float[] centroid, int maxIterations = 500, double tolerance = 1e-7)
-    {
-        Matrix<float> a = matrix.AsColumns();
-        var c = Vector<float>.Build.Dense(centroid);
-        // A deterministic start that is not orthogonal to the answer in practice.
-        var v = Vector<float>.Build.Dense(matrix.Dimensions, k => 1f / MathF.Sqrt(matrix.Dimensions) * (1 + 0.01f * (k % 7)));
-        v = v.Normalize(2);
-        for (int iteration = 0; iteration < maxIterations; iteration++)
-        {
-            Vector<float> next = a * a.TransposeThisAndMultiply(v) - c * (matrix.Rows * c.DotProduct(v));
-            double length = next.L2Norm();
-            if (length == 0) return v; // all rows equal: any direction
-            next = next / (float)length;
-            // Sign-invariant convergence test.
-            if (Math.Abs(Math.Abs(next.DotProduct(v)) - 1) < tolerance) return next;
-            v = next;
-        }
-        return v;
-    }
+    /// <summary>The first principal component of the rows (unit vector); see <see cref="PrincipalComponents"/>.</summary>
+    public static Vector<float> FirstPrincipalComponent(EmbeddingMatrix matrix, float[] centroid) =>
+        PrincipalComponents.Top(matrix, centroid, 1)[0];
 }

@@ -23,12 +23,12 @@ public sealed class GeometryTests
     {
         var random = new Random(11);
         const int rows = 300, dims = 6;
-        // Anisotropic cloud: variance 9 along (1,1,0,0,0,0)/√2, 1 elsewhere, plus an offset.
+        // Anisotropic cloud: extra variance 9 along (1,1,0,0,0,0)/√2 and 4 along e3, 1 elsewhere, plus an offset.
         var data = new float[rows * dims];
         for (int i = 0; i < rows; i++)
         {
-            double main = 3 * Gaussian(random);
-            for (int k = 0; k < dims; k++) data[i * dims + k] = (float)(Gaussian(random) + 5 + (k < 2 ? main / Math.Sqrt(2) : 0));
+            double main = 3 * Gaussian(random), minor = 2 * Gaussian(random);
+            for (int k = 0; k < dims; k++) data[i * dims + k] = (float)(Gaussian(random) + 5 + (k < 2 ? main / Math.Sqrt(2) : 0) + (k == 2 ? minor : 0));
         }
         var m = new EmbeddingMatrix(rows, dims, data);
         float[] centroid = TokenGeometry.Centroid(m);
@@ -42,6 +42,13 @@ public sealed class GeometryTests
         double cosine = Math.Abs(expected.DotProduct(Vector<double>.Build.Dense(dims, k => pc[k])));
         Assert.True(cosine > 0.9999, $"|cos| = {cosine}");
         Assert.Equal(1.0, pc.L2Norm(), 5);
+
+        // The second component, found by deflation, is the EVD's second eigenvector.
+        Vector<float>[] two = PrincipalComponents.Top(m, centroid, 2);
+        int second = evd.EigenValues.Select(e => e.Real).Select((e, i) => (e, i)).OrderByDescending(p => p.e).ElementAt(1).i;
+        double cosine2 = Math.Abs(evd.EigenVectors.Column(second).DotProduct(Vector<double>.Build.Dense(dims, k => two[1][k])));
+        Assert.True(cosine2 > 0.999, $"|cos| of the second component = {cosine2}");
+        Assert.Equal(0, two[0].DotProduct(two[1]), 4);
     }
 
     [Fact]
