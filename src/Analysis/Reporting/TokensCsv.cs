@@ -28,7 +28,8 @@ public static partial class TokensCsv
         "greedy_answer", "answer_starts_with_token", "failed", "neg_answer", "argmin_hits", "neg_temp_hits",
     ];
 
-    private static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
+    /// <summary>Strict RFC 4180 writing shared by every CSV the tool writes.</summary>
+    internal static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
     {
         Mode = CsvMode.Rfc4180,
         Separator = ',',
