@@ -22,7 +22,9 @@ internal static class AnalyzeCommand
         };
         var command = new Command("analyze",
             "Add embedding geometry to a scan's tokens.csv: per token, for the input and (untied) output embeddings, the " +
-            "L2 norm and the Euclidean and cosine distance to the centroid, and the Magikarp under-training indicator.")
+            "L2 norm and the Euclidean and cosine distance to the centroid, the Magikarp under-training indicator and the " +
+            "position on the first two principal components; then summary.csv (ROC AUC with Mann-Whitney p, point-biserial r, " +
+            "Spearman rho, bootstrap 95% intervals), plots and report.md.")
         {
             scan, model, reference,
         };
@@ -56,8 +58,10 @@ internal static class AnalyzeCommand
         {
             Extras = columns.ToDictionary(c => c, c => (double?)geometry.Measures[c][row.TokenId]),
         }).ToList();
-        TokensCsv.Write(tokensPath, table with { ExtraColumns = columns, Rows = rows });
-        Console.Out.WriteLine($"added {string.Join(", ", columns)} to {tokensPath}" +
+        TokensTable analyzed = table with { ExtraColumns = columns, Rows = rows };
+        TokensCsv.Write(tokensPath, analyzed);
+        GeometryReport.Write(scanDirectory, info, analyzed, geometry, info.Settings.Seed);
+        Console.Out.WriteLine($"added {string.Join(", ", columns)} to {tokensPath}; wrote {GeometryReport.SummaryFile}, {GeometryReport.ReportFile} and plots" +
             $" ({(geometry.Tied ? "tied embeddings: one matrix" : "input and output embeddings")}; Magikarp reference: {geometry.ReferenceSource})");
     }
 }
