@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AnomalyProbe.Analysis.Geometry;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Geometry;
 using AnomalyProbe.Probe.Gguf;
@@ -53,15 +54,27 @@ internal static class AnalyzeCommand
         using GgufFile file = GgufFile.Open(model.Path);
         GeometryMeasures geometry = GeometryMeasures.Compute(file, model.Vocabulary, referenceFile);
 
-        string[] columns = [.. geometry.Measures.Keys];
-        var rows = table.Rows.Select(row => row with
+        // Each measure, then its rank (1 = smallest, ties averaged) and z-score over the scanned tokens.
+        var columnValues = new Dictionary<string, double?[]>();
+        int[] ids = table.Rows.Select(r => r.TokenId).ToArray();
+        foreach (var (name, all) in geometry.Measures)
         {
-            Extras = columns.ToDictionary(c => c, c => (double?)geometry.Measures[c][row.TokenId]),
+            double[] values = ids.Select(id => all[id]).ToArray();
+            columnValues[name] = values.Select(v => (double?)v).ToArray();
+            if (name is "pc1" or "pc2") continue;
+            columnValues[name + "_rank"] = MeasureScores.Ranks(values).Select(v => (double?)v).ToArray();
+            double[]? z = MeasureScores.ZScores(values);
+            columnValues[name + "_z"] = z is null ? new double?[values.Length] : z.Select(v => (double?)v).ToArray();
+        }
+        string[] columns = [.. columnValues.Keys];
+        var rows = table.Rows.Select((row, i) => row with
+        {
+            Extras = columns.ToDictionary(c => c, c => columnValues[c][i]),
         }).ToList();
         TokensTable analyzed = table with { ExtraColumns = columns, Rows = rows };
         TokensCsv.Write(tokensPath, analyzed);
         GeometryReport.Write(scanDirectory, info, analyzed, geometry, info.Settings.Seed);
-        Console.Out.WriteLine($"added {string.Join(", ", columns)} to {tokensPath}; wrote {GeometryReport.SummaryFile}, {GeometryReport.ReportFile} and plots" +
+        Console.Out.WriteLine($"added {string.Join(", ", geometry.Measures.Keys)} (with _rank and _z) to {tokensPath}; wrote {GeometryReport.SummaryFile}, {GeometryReport.ReportFile} and plots" +
             $" ({(geometry.Tied ? "tied embeddings: one matrix" : "input and output embeddings")}; Magikarp reference: {geometry.ReferenceSource})");
     }
 }
