@@ -5,16 +5,16 @@ namespace AnomalyProbe.Analysis.Geometry;
 /// <summary>
 /// Leading principal components of a matrix's rows, by power iteration on the covariance without
 /// forming it: C v = (A Aᵀ v − V c (c·v)) / V, with A the d × V matrix of rows and c the centroid —
-/// two MathNet matrix-vector products per iteration over the stored matrix, so it scales to
+/// two MathNet matrix-vector products per storage block per iteration, so it scales to
 /// 262k × 8192 where a d × d covariance (or an SVD) would not.
 /// </summary>
 public static class PrincipalComponents
 {
     /// <summary>The top <paramref name="count"/> components (unit vectors, orthogonal, by decreasing variance).</summary>
-    public static Vector<float>[] Top(EmbeddingMatrix matrix, float[] centroid, int count, int maxIterations = 500, double tolerance = 1e-7)
+    public static Vector<float>[] Top(EmbeddingMatrix matrix, float[] centroid, int count, int maxIterations = 500, double tolerance = 1e-6)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        Matrix<float> a = matrix.AsColumns();
+        var blocks = matrix.Blocks().Select(b => b.Columns).ToList();
         var c = Vector<float>.Build.Dense(centroid);
         var found = new List<Vector<float>>();
         for (int n = 0; n < Math.Min(count, matrix.Dimensions); n++)
@@ -24,11 +24,15 @@ public static class PrincipalComponents
             v = Orthogonalize(v, found);
             for (int iteration = 0; iteration < maxIterations; iteration++)
             {
-                Vector<float> next = Orthogonalize(a * a.TransposeThisAndMultiply(v) - c * (matrix.Rows * c.DotProduct(v)), found);
+                // A Aᵀ v, summed over the row blocks of A.
+                Vector<float> product = Vector<float>.Build.Dense(matrix.Dimensions);
+                foreach (Matrix<float> a in blocks) product += a * a.TransposeThisAndMultiply(v);
+                Vector<float> next = Orthogonalize(product - c * (matrix.Rows * c.DotProduct(v)), found);
                 double length = next.L2Norm();
                 if (length == 0) break; // no variance left: keep v
                 next /= (float)length;
-                bool converged = Math.Abs(Math.Abs(next.DotProduct(v)) - 1) < tolerance; // sign-invariant
+                if (next.DotProduct(v) < 0) next = -next; // the sign of an eigenvector is arbitrary
+                bool converged = (next - v).L2Norm() < tolerance;
                 v = next;
                 if (converged) break;
             }

@@ -33,15 +33,16 @@ public sealed record ModelEmbeddings(EmbeddingMatrix Input, EmbeddingMatrix Outp
         // Rows past the vocabulary are padding some converters add; rows short of it are an error.
         if (tensor.RowCount < vocabularySize) throw new InputException($"{tensor.Name} has {tensor.RowCount} rows for {vocabularySize} tokens");
         int dims = checked((int)tensor.RowLength);
-        long elements = (long)vocabularySize * dims;
-        if (elements > Array.MaxLength) throw new InputException($"{tensor.Name} ({vocabularySize} x {dims}) is too large to hold as one float32 array");
-        var data = new float[elements];
+        var matrix = new EmbeddingMatrix(vocabularySize, dims);
         int chunk = Math.Max(1, (16 << 20) / (dims * sizeof(float))); // ~16 MiB per read
-        for (int row = 0; row < vocabularySize; row += chunk)
+        for (int row = 0; row < vocabularySize;)
         {
-            int count = Math.Min(chunk, vocabularySize - row);
-            TensorReader.ReadRows(file, tensor, row, count, data.AsSpan(row * dims, count * dims));
+            // A read never crosses a storage block: it stops at the block's end.
+            int blockEnd = (row / matrix.RowsPerBlock + 1) * matrix.RowsPerBlock;
+            int count = Math.Min(Math.Min(chunk, vocabularySize - row), blockEnd - row);
+            TensorReader.ReadRows(file, tensor, row, count, matrix.RowsForWriting(row, count));
+            row += count;
         }
-        return new EmbeddingMatrix(vocabularySize, dims, data);
+        return matrix;
     }
 }

@@ -69,6 +69,25 @@ public sealed class GeometryTests
         Assert.True(worstUntrained < bestTrained, $"untrained up to {worstUntrained}, trained from {bestTrained}");
     }
 
+    [Fact]
+    public void BlockedStorageGivesTheSameResultsAsOneBlock()
+    {
+        var random = new Random(3);
+        const int rows = 101, dims = 8;
+        // Column k has standard deviation k + 1: distinct variances, well-defined components.
+        float[] data = Enumerable.Range(0, rows * dims).Select(i => (float)(Gaussian(random) * (1 + i % dims))).ToArray();
+        var one = new EmbeddingMatrix(rows, dims, data);
+        var many = new EmbeddingMatrix(rows, dims, data, blockValues: 7 * dims); // 7 rows per block, 15 blocks
+        Assert.Equal(15, many.Blocks().Count());
+        Assert.Equal(TokenGeometry.Measure(one).CentroidDistance, TokenGeometry.Measure(many).CentroidDistance);
+        float[] c = TokenGeometry.Centroid(one);
+        var pcOne = PrincipalComponents.Top(one, c, 2);
+        var pcMany = PrincipalComponents.Top(many, c, 2);
+        for (int p = 0; p < 2; p++) Assert.Equal(1.0, Math.Abs(pcOne[p].DotProduct(pcMany[p])), 4);
+        int[] reference = [1, 2, 3];
+        Assert.Equal(MagikarpIndicator.Compute(one, reference), MagikarpIndicator.Compute(many, reference), new ToleranceComparer(1e-5));
+    }
+
     private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
