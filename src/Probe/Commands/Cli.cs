@@ -18,6 +18,7 @@ internal static class Cli
             MergeCommand.Create(),
             BenchCommand.Create(),
             GenerateCommand.Create(),
+            TokenizerCommand.Create(),
         };
         return root;
     }
