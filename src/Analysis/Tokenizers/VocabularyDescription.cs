@@ -1,0 +1,44 @@
+namespace AnomalyProbe.Analysis.Tokenizers;
+
+/// <summary>What the Markdown summaries say about a vocabulary file.</summary>
+public sealed record VocabularyDescription
+{
+    /// <summary>Path as given.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>File size in bytes.</summary>
+    public required long SizeBytes { get; init; }
+
+    /// <summary>SHA-256 of the file, lowercase hex.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary><c>general.name</c>, or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The tokenizer family as llama.cpp sees it: SPM, BPE, WPM, UGM, ...</summary>
+    public required string TokenizerType { get; init; }
+
+    /// <summary><c>tokenizer.ggml.model</c>, or null.</summary>
+    public string? TokenizerModel { get; init; }
+
+    /// <summary><c>tokenizer.ggml.pre</c> (the pre-tokenizer), or null when the file has none (llama.cpp then uses its default).</summary>
+    public string? PreTokenizer { get; init; }
+
+    /// <summary>Number of token ids.</summary>
+    public required int TokenCount { get; init; }
+
+    /// <summary>The special-token roles the vocabulary defines (bos, eos, eot, sep, pad, nl).</summary>
+    public IReadOnlyList<SpecialTokenRole> SpecialTokens { get; init; } = [];
+
+    /// <summary>File name alone.</summary>
+    public string FileName => System.IO.Path.GetFileName(Path);
+
+    /// <summary>"BPE (gpt2, pre gpt-2)".</summary>
+    public string TokenizerSummary => $"{TokenizerType} (model {TokenizerModel ?? "-"}, pre {PreTokenizer ?? "- (llama.cpp default)"})";
+}
+
+/// <summary>A special-token role and the token that fills it.</summary>
+/// <param name="Role">bos, eos, eot, sep, pad or nl.</param>
+/// <param name="Id">Token id.</param>
+/// <param name="Text">The vocabulary's spelling of it.</param>
+public sealed record SpecialTokenRole(string Role, int Id, string Text);

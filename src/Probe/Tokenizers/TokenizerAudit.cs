@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Tokenizers;
+
+/// <summary>
+/// The static audit of a vocabulary, through llama.cpp's own tokenizer: for every token id its
+/// bytes, spelling, type, attributes, score, UTF-8 status, round trip, reachability, duplicates and
+/// category (<see cref="TokenCategories"/>). Works on vocab-only files. Tokens are audited in
+/// parallel (llama.cpp's tokenizer is thread-safe); the result does not depend on the thread count.
+/// </summary>
+public static class TokenizerAudit
+{
+    /// <summary>How reachability was searched, for audit.md.</summary>
+    public static IReadOnlyList<string> ReachabilityNotes => ReachabilitySearch.Notes;
+
+    /// <summary>Audits every token of <paramref name="vocabulary"/>, sorted by id.</summary>
+    /// <param name="vocabulary">The vocabulary.</param>
+    /// <param name="threads">Worker threads; 0 = all cores.</param>
+    public static IReadOnlyList<AuditRecord> Run(Vocabulary vocabulary, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var tokenizer = new ContinuationTokenizer(vocabulary);
+        var search = new ReachabilitySearch(tokenizer);
+        var records = new AuditRecord[vocabulary.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, vocabulary.Count, 256), options, range =>
+        {
+            for (int id = range.Item1; id < range.Item2; id++) records[id] = Audit(vocabulary, tokenizer, search, id);
+        });
+        return WithDuplicates(records);
+    }
+
+    /// <summary>Audits a vocabulary file and returns the report audit.md is written from.</summary>
+    public static AuditReport Run(string path, int threads = 0)
+    {
+        var clock = Stopwatch.StartNew();
+        using LlamaModel model = LlamaModel.Load(path, vocabOnly: true);
+        VocabularyDescription description = VocabularyFacts.Describe(model, path);
+        IReadOnlyList<AuditRecord> records = Run(model.Vocabulary, threads);
+        return new AuditReport
+        {
+            Vocabulary = description,
+            Records = records,
+            Tool = VocabularyFacts.Tool,
+            LlamaCppVersion = LlamaRuntime.Version,
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            ReachabilityNotes = ReachabilityNotes,
+        };
+    }
+
+    private static AuditRecord Audit(Vocabulary v, ContinuationTokenizer tokenizer, ReachabilitySearch search, int id)
+    {
+        TokenAttributes attributes = v.GetAttributes(id);
+        byte[] bytes = v.TokenToPiece(id, special: true);
+        int[] ids = tokenizer.Tokenize(bytes) ?? [];
+        bool roundTrip = ids.Length == 1 && ids[0] == id;
+        // A round trip proves reachability only from valid text (see ReachabilitySearch).
+        (bool reachable, string via) = roundTrip && PieceText.ClassifyUtf8(bytes) == Utf8Status.Valid ? (true, "roundtrip")
+            : (attributes & TokenAttributes.Control) != 0 ? (false, "")
+            : search.Search(id, bytes, ids, (attributes & TokenAttributes.Unknown) != 0);
+        return new AuditRecord
+        {
+            TokenId = id,
+            Bytes = bytes,
+            Text = v.GetText(id),
+            TokenType = TypeName(v.GetTokenType(id)),
+            Attributes = AttributeNames(attributes),
+            Score = v.GetScore(id),
+            RoundTrip = roundTrip,
+            RoundTripIds = roundTrip ? [] : ids,
+            Reachable = reachable,
+            ReachableVia = via,
+        };
+    }
+
+    /// <summary>Sets <see cref="AuditRecord.DuplicateOf"/>: the smallest other id with the same non-empty bytes.</summary>
+    private static AuditRecord[] WithDuplicates(AuditRecord[] records)
+    {
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (AuditRecord r in records)
+        {
+            if (r.Bytes.IsEmpty) continue;
+            string key = PieceText.ToHex(r.Bytes.Span);
+            if (!groups.TryGetValue(key, out var ids)) groups[key] = ids = [];
+            ids.Add(r.TokenId);
+        }
+        foreach (List<int> ids in groups.Values)
+        {
+            if (ids.Count < 2) continue;
+            foreach (int id in ids) records[id] = records[id] with { DuplicateOf = ids[0] != id ? ids[0] : ids[1] };
+        }
+        return records;
+    }
+
+    /// <summary>The token type as tokens.csv writes it.</summary>
+    internal static string TypeName(TokenType type) => type switch
+    {
+        TokenType.UserDefined => "user_defined",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private static readonly (TokenAttributes Flag, string Name)[] s_attributeNames =
+    [
+        (TokenAttributes.Unknown, "unknown"), (TokenAttributes.Unused, "unused"), (TokenAttributes.Normal, "normal"),
+        (TokenAttributes.Control, "control"), (TokenAttributes.UserDefined, "user_defined"), (TokenAttributes.Byte, "byte"),
+        (TokenAttributes.Normalized, "normalized"), (TokenAttributes.LStrip, "lstrip"), (TokenAttributes.RStrip, "rstrip"),
+        (TokenAttributes.SingleWord, "single_word"),
+    ];
+
+    /// <summary>"control|rstrip": the set flags, lowest bit first (empty for none).</summary>
+    internal static string AttributeNames(TokenAttributes attributes)
+    {
+        var sb = new StringBuilder();
+        foreach (var (flag, name) in s_attributeNames)
+        {
+            if ((attributes & flag) == 0) continue;
+            if (sb.Length > 0) sb.Append('|');
+            sb.Append(name);
+        }
+        return sb.ToString();
+    }
+}

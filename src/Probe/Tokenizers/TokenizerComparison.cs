@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Probe.Runtime;
+
+namespace AnomalyProbe.Probe.Tokenizers;
+
+/// <summary>What <c>tokenizer compare</c> is asked to do.</summary>
+/// <param name="PathA">Vocabulary A (any GGUF; weights are never loaded).</param>
+/// <param name="PathB">Vocabulary B.</param>
+/// <param name="ScanA">A scan of A (its tokens.csv), or null.</param>
+/// <param name="ScanB">A scan of B, or null.</param>
+/// <param name="CorpusPath">A corpus file tokenized in addition to the built-in sample, or null.</param>
+/// <param name="Threads">Audit threads; 0 = all cores.</param>
+public sealed record CompareRequest(string PathA, string PathB, string? ScanA = null, string? ScanB = null, string? CorpusPath = null, int Threads = 0);
+
+/// <summary>
+/// The model side of <c>tokenizer compare</c>: loads both vocabularies (vocab-only), audits both
+/// (for the categories), matches them (<see cref="VocabularyMatcher"/>), attaches scan verdicts
+/// and tokenizes the corpora with both.
+/// </summary>
+public static class TokenizerComparison
+{
+    /// <summary>Runs the comparison.</summary>
+    /// <exception cref="InputException">A file is missing or invalid, or a scan belongs to another vocabulary.</exception>
+    public static CompareReport Run(CompareRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        // Cheap checks first: a bad scan or corpus should not wait for two audits.
+        ScanResults? scanA = request.ScanA is null ? null : ReadScan(request.ScanA, "--scan-a");
+        ScanResults? scanB = request.ScanB is null ? null : ReadScan(request.ScanB, "--scan-b");
+        IReadOnlyList<CorpusText>? corpus = request.CorpusPath is null ? null : CorpusFile.Load(request.CorpusPath);
+
+        using LlamaModel a = LlamaModel.Load(request.PathA, vocabOnly: true);
+        using LlamaModel b = LlamaModel.Load(request.PathB, vocabOnly: true);
+        VocabularyDescription descriptionA = VocabularyFacts.Describe(a, request.PathA);
+        VocabularyDescription descriptionB = VocabularyFacts.Describe(b, request.PathB);
+        var entriesA = TokenizerAudit.Run(a.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
+        var entriesB = TokenizerAudit.Run(b.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
+        CheckScan(scanA, entriesA, "--scan-a", request.PathA);
+        CheckScan(scanB, entriesB, "--scan-b", request.PathB);
+
+        VocabularyDiff diff = VocabularyMatcher.Match(entriesA, entriesB);
+        if (scanA is not null || scanB is not null) diff = diff with { Rows = VocabularyMatcher.WithScans(diff.Rows, scanA, scanB) };
+
+        var corpora = new List<CorpusComparison> { Tokenize(CorpusSample.Source, CorpusSample.Texts, a.Vocabulary, b.Vocabulary) };
+        if (corpus is not null) corpora.Add(Tokenize($"`{request.CorpusPath}`", corpus, a.Vocabulary, b.Vocabulary));
+
+        return new CompareReport
+        {
+            A = descriptionA,
+            B = descriptionB,
+            Diff = diff,
+            ScanA = scanA,
+            ScanB = scanB,
+            Corpora = corpora,
+            Tool = VocabularyFacts.Tool,
+            LlamaCppVersion = LlamaRuntime.Version,
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>
+    /// Tokenizes every text with both vocabularies (plain: no BOS, special-token text not parsed) and
+    /// compares. A text that would abort llama.cpp on either side (<see cref="SpmAbortGuard"/>) is skipped and named.
+    /// </summary>
+    public static CorpusComparison Tokenize(string source, IReadOnlyList<CorpusText> texts, Vocabulary a, Vocabulary b)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var tokenizerA = new ContinuationTokenizer(a);
+        var tokenizerB = new ContinuationTokenizer(b);
+        var tokenizations = new List<TextTokenization>(texts.Count);
+        var skipped = new List<SkippedText>();
+        foreach (CorpusText t in texts)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(t.Text);
+            byte[][]? piecesA = Pieces(tokenizerA, utf8), piecesB = Pieces(tokenizerB, utf8);
+            if (piecesA is null || piecesB is null)
+            {
+                skipped.Add(new SkippedText(t, $"{(piecesA is null ? "A" : "B")} is a SentencePiece vocabulary without byte tokens that lacks one of their characters: llama.cpp would abort"));
+                continue;
+            }
+            tokenizations.Add(new TextTokenization(t, piecesA, piecesB));
+        }
+        return CorpusComparison.Compute(source, tokenizations, skipped);
+    }
+
+    private static byte[][]? Pieces(ContinuationTokenizer tokenizer, byte[] utf8) =>
+        tokenizer.AtStart(utf8)?.Select(id => tokenizer.Vocabulary.TokenToPiece(id, special: true)).ToArray();
+
+    private static ScanResults ReadScan(string path, string option)
+    {
+        if (!File.Exists(path)) throw new InputException($"{option}: scan file not found: {path}");
+        try
+        {
+            return ScanResults.Read(path);
+        }
+        catch (FormatException e)
+        {
+            throw new InputException($"{option}: {e.Message}", e);
+        }
+    }
+
+    private static void CheckScan(ScanResults? scan, IReadOnlyList<VocabularyEntry> entries, string option, string vocabularyPath)
+    {
+        if (scan?.Mismatch(entries) is string problem)
+        {
+            throw new InputException($"{option}: '{scan.Path}' is not a scan of '{vocabularyPath}': {problem}");
+        }
+    }
+}
