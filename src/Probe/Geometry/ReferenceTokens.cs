@@ -1,13 +1,14 @@
+using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Geometry;
 
 /// <summary>
 /// Tokens known to be untrained, whose mean unembedding row anchors the Magikarp indicator, chosen
-/// in this order: (1) tokens typed unused plus normal tokens the tokenizer can never produce
-/// (their round trip as a continuation fails); (2) if there are none, byte-fallback tokens for
-/// bytes that can never occur in UTF-8 (0xC0, 0xC1, 0xF5–0xFF); (3) a file of ids given by the user
-/// overrides both.
+/// in this order: (1) the tokens the tokenizer audit categorises unused/padding or unreachable;
+/// (2) if there are none, byte-fallback tokens for bytes that can never occur in UTF-8 (0xC0, 0xC1,
+/// 0xF5–0xFF); (3) a file of ids given by the user overrides both.
 /// </summary>
 public static class ReferenceTokens
 {
@@ -16,16 +17,9 @@ public static class ReferenceTokens
     {
         if (idsFile is not null) return (ReadIds(idsFile, vocabulary.Count), $"ids from {idsFile}");
 
-        var unusedOrUnreachable = new List<int>();
-        for (int id = 0; id < vocabulary.Count; id++)
-        {
-            TokenType type = vocabulary.GetTokenType(id);
-            if (type == TokenType.Unused || (type == TokenType.Normal && !Reachability.RoundTrip(vocabulary, id).Reachable))
-            {
-                unusedOrUnreachable.Add(id);
-            }
-        }
-        if (unusedOrUnreachable.Count > 0) return ([.. unusedOrUnreachable], $"{unusedOrUnreachable.Count} unused or unreachable tokens");
+        int[] unusedOrUnreachable = TokenizerAudit.Run(vocabulary)
+            .Where(r => r.Category is TokenCategory.Unused or TokenCategory.Unreachable).Select(r => r.TokenId).ToArray();
+        if (unusedOrUnreachable.Length > 0) return (unusedOrUnreachable, $"{unusedOrUnreachable.Length} tokens the tokenizer audit finds unused or unreachable");
 
         var neverUtf8 = new List<int>();
         for (int id = 0; id < vocabulary.Count; id++)

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Statistics;
 using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Probe.Tokenizers;
 using AnomalyProbe.Probe.Runtime;
 
 namespace AnomalyProbe.Probe.Probing;
@@ -27,6 +29,8 @@ public static class ScanReport
         Vocabulary vocabulary, string thresholdSpec)
     {
         string[] names = templates.Select(t => t.Name).ToArray();
+        // Token type and reachability as the tokenizer audit defines them (one definition everywhere).
+        IReadOnlyList<AuditRecord> audit = TokenizerAudit.Run(vocabulary);
         var byToken = new SortedDictionary<int, ProbeResult?[]>();
         var argminHits = new Dictionary<int, int>();
         foreach (ProbeResult p in probes)
@@ -59,8 +63,8 @@ public static class ScanReport
             {
                 TokenId = token,
                 Bytes = piece,
-                TokenType = TypeName(vocabulary.GetTokenType(token)),
-                Reachable = Reachability.RoundTrip(vocabulary, token).Reachable,
+                TokenType = audit[token].TokenType,
+                Reachable = audit[token].Reachable,
                 BestTemplate = names[bestIndex],
                 AnswerStartsWithToken = top.Answer[0] == token || (piece.Length > 0 && answer.AsSpan().StartsWith(piece)),
                 Failed = threshold.IsFailure(top.Stats.Probability),
@@ -140,10 +144,4 @@ public static class ScanReport
             ["seed"] = h.Seed.ToString(CultureInfo.InvariantCulture),
         }
         : new() { ["enabled"] = "false" };
-
-    private static string TypeName(TokenType type) => type switch
-    {
-        TokenType.UserDefined => "user_defined",
-        _ => type.ToString().ToLowerInvariant(),
-    };
 }

@@ -108,6 +108,11 @@ public sealed unsafe class Vocabulary
     /// <summary>Tokenizes UTF-8 bytes; see <see cref="Tokenize(string, bool, bool)"/>.</summary>
     public int[] Tokenize(ReadOnlySpan<byte> utf8, bool addSpecial, bool parseSpecial = false)
     {
+        if (!CanTokenize(utf8))
+        {
+            throw new InputException($"the text '{Analysis.Text.PieceText.Escape(utf8[..Math.Min(utf8.Length, 40)])}' has a character this vocabulary " +
+                "neither holds nor can spell with byte tokens (llama.cpp would abort on it)");
+        }
         if (addSpecial && !_canAddSpecial)
         {
             // Add what exists ourselves rather than let llama.cpp abort on what does not.
@@ -133,6 +138,14 @@ public sealed unsafe class Vocabulary
             }
         }
     }
+
+    /// <summary>
+    /// Whether llama.cpp can tokenize <paramref name="utf8"/> without aborting: false only for a
+    /// SentencePiece vocabulary without all byte tokens and a character it lacks (see <see cref="SpmAbortGuard"/>).
+    /// </summary>
+    public bool CanTokenize(ReadOnlySpan<byte> utf8) => LazyInitializer.EnsureInitialized(ref _guard, () => SpmAbortGuard.For(this)).IsSafe(utf8);
+
+    private SpmAbortGuard? _guard;
 
     /// <summary>
     /// Tokenizes text as it would be tokenized in the middle of a longer text: no BOS/EOS and no

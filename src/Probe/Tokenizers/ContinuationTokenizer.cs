@@ -16,13 +16,11 @@ internal sealed class ContinuationTokenizer
     private static readonly byte[][] s_markers = ["\n"u8.ToArray(), "|"u8.ToArray(), "#"u8.ToArray(), "\u00a7"u8.ToArray()];
 
     private readonly Vocabulary _vocabulary;
-    private readonly SpmAbortGuard _guard;
     private readonly int[]?[] _alone;
 
     public ContinuationTokenizer(Vocabulary vocabulary)
     {
         _vocabulary = vocabulary;
-        _guard = SpmAbortGuard.For(vocabulary);
         _alone = s_markers.Select(m => AtStart(m)).ToArray();
     }
 
@@ -50,6 +48,6 @@ internal sealed class ContinuationTokenizer
     public int[]? AtStart(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty) return [];
-        return _guard.IsSafe(utf8) ? _vocabulary.Tokenize(utf8, addSpecial: false) : null;
+        return _vocabulary.CanTokenize(utf8) ? _vocabulary.Tokenize(utf8, addSpecial: false) : null;
     }
 }

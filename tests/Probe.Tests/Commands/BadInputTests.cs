@@ -112,6 +112,15 @@ public sealed class BadInputTests : IDisposable
     public void VocabOnlyModelGivenToGenerate() =>
         AssertCleanInputError(Generate(Path.Combine(TestPaths.VocabDir, "ggml-vocab-llama-spm.gguf")), "vocab");
 
+    // poem-zh's SentencePiece vocabulary has no byte tokens: llama.cpp aborts (std::out_of_range)
+    // on any character it lacks. The prompt is refused before llama.cpp sees it.
+    [Fact]
+    public void TextAVocabularyCannotSpellIsRefusedNotAborted()
+    {
+        CliResult r = CliProcess.Run("generate", "--model", Path.Combine(TestPaths.ModelsDir, "poem-zh.gguf"), "--prompt", "hello", "-n", "1");
+        AssertCleanInputError(r, "llama.cpp would abort");
+    }
+
     [Fact]
     public void UnknownOptionIsAUsageError()
     {

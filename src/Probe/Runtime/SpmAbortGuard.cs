@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text;
-using AnomalyProbe.Probe.Runtime;
 
-namespace AnomalyProbe.Probe.Tokenizers;
+namespace AnomalyProbe.Probe.Runtime;
 
 /// <summary>
 /// Keeps texts that would abort the process away from llama.cpp. Its SentencePiece tokenizer
