@@ -19,6 +19,7 @@ internal static class Cli
             BenchCommand.Create(),
             AnalyzeCommand.Create(),
             GenerateCommand.Create(),
+            TemperatureCommand.Create(),
         };
         return root;
     }
