@@ -20,6 +20,7 @@ internal static class Cli
             AnalyzeCommand.Create(),
             GenerateCommand.Create(),
             TokenizerCommand.Create(),
+            TemperatureCommand.Create(),
         };
         return root;
     }

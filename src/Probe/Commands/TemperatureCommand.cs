@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using AnomalyProbe.Analysis.Temperature;
+using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Sampling;
+using AnomalyProbe.Probe.TemperatureStudy;
+
+namespace AnomalyProbe.Probe.Commands;
+
+/// <summary><c>anomalyprobe temperature fit|sweep</c>: temperature studies.</summary>
+internal static class TemperatureCommand
+{
+    public static Command Create() => new("temperature", "Temperature studies: fit the temperature of a text, sweep generation over temperatures")
+    {
+        CreateFit(),
+        CreateSweep(),
+    };
+
+    private static Command CreateFit()
+    {
+        Option<string> model = CommonOptions.Model();
+        Option<string> text = new("--text")
+        {
+            Description = "UTF-8 text file to fit (tokenized with BOS)",
+            HelpName = "FILE",
+            Required = true,
+        };
+        Option<int> threads = CommonOptions.Threads();
+        var command = new Command("fit", "The temperature T* that maximises the likelihood of a text under the model (teacher forcing)")
+        {
+            model, text, threads,
+        };
+        command.SetAction((parse, _) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        {
+            CommonOptions.InitializeRuntime(parse);
+            return RunFit(parse.GetValue(model)!, parse.GetValue(text)!, parse.GetValue(threads), Console.Out);
+        })));
+        return command;
+    }
+
+    internal static int RunFit(string modelPath, string textPath, int threads, TextWriter output)
+    {
+        string content = File.ReadAllText(textPath, Encoding.UTF8);
+        if (string.IsNullOrWhiteSpace(content)) throw new InputException($"'{textPath}' is empty: there is nothing to fit");
+        using LlamaModel model = LlamaModel.Load(modelPath);
+        int[] tokens = model.Vocabulary.Tokenize(content, addSpecial: true);
+        if (tokens.Length == 0 || tokens[0] != model.Vocabulary.Bos) tokens = [model.Vocabulary.Bos, .. tokens];
+        using LlamaContext context = TeacherForcing.CreateContext(model, threads);
+        TemperatureFitResult r = TeacherForcing.Fit(context, [tokens]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"T*\t{r.Temperature:G6}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"se_T\t{r.TemperatureStandardError:G4}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"beta*\t{r.Beta:G6}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"se_beta\t{r.BetaStandardError:G4}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tokens\t{r.TokenCount}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loglik_per_token_T1\t{r.LogLikelihoodPerTokenAtOne:G6}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loglik_per_token_Tstar\t{r.LogLikelihoodPerTokenAtOptimum:G6}"));
+        return ExitCodes.Ok;
+    }
+
+    private static Command CreateSweep()
+    {
+        Option<string> model = CommonOptions.Model();
+        Option<string> prompt = new("--prompt", "-p") { Description = "Text to continue; empty = BOS alone", HelpName = "TEXT", DefaultValueFactory = _ => "" };
+        Option<Temperature[]> temperatures = new("--temperatures")
+        {
+            Description = "Comma-separated temperatures, sign of zero kept (e.g. -1,-0.1,-0,0,0.5,1,2; inf/-inf allowed)",
+            HelpName = "LIST",
+            DefaultValueFactory = _ => DefaultTemperatures(),
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                Temperature[]? list = ParseList(text, out string? error);
+                if (list is null) r.AddError(error!);
+                return list ?? [];
+            },
+        };
+        Option<int> samples = new("--samples") { Description = "Continuations per temperature", HelpName = "N", DefaultValueFactory = _ => 8 };
+        Option<int> maxTokens = new("--max-tokens", "-n") { Description = "Tokens per continuation at most", HelpName = "N", DefaultValueFactory = _ => 64 };
+        Option<int> seed = new("--seed") { Description = "Seed of the first continuation (the i-th uses seed+i)", HelpName = "S", DefaultValueFactory = _ => 42 };
+        Option<string> outDir = new("--out", "-o") { Description = "Directory for sweep.csv and sweep.png", HelpName = "DIR", DefaultValueFactory = _ => "." };
+        Option<int> threads = CommonOptions.Threads();
+        var command = new Command("sweep", "Entropy, perplexity and token classes of generations across temperatures; writes sweep.csv and sweep.png")
+        {
+            model, prompt, temperatures, samples, maxTokens, seed, outDir, threads,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        {
+            CommonOptions.InitializeRuntime(parse);
+            return RunSweep(parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(temperatures)!, parse.GetValue(samples),
+                parse.GetValue(maxTokens), parse.GetValue(seed), parse.GetValue(outDir)!, parse.GetValue(threads), Console.Out, cancellation);
+        })));
+        return command;
+    }
+
+    internal static int RunSweep(string modelPath, string promptText, IReadOnlyList<Temperature> temperatures, int samples, int maxTokens,
+        int seed, string outDir, int threads, TextWriter output, CancellationToken cancellation)
+    {
+        if (samples < 1) throw new InputException("--samples must be >= 1");
+        if (maxTokens < 1) throw new InputException("--max-tokens must be >= 1");
+        using LlamaModel model = LlamaModel.Load(modelPath);
+        int[] prompt = model.Vocabulary.Tokenize(promptText, addSpecial: true);
+        if (prompt.Length == 0 && model.Vocabulary.Bos >= 0) prompt = [model.Vocabulary.Bos];
+        int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + maxTokens + 1);
+        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
+            ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: threads));
+        List<SweepRow> rows = TemperatureSweep.Run(context, prompt, temperatures, samples, maxTokens, seed, cancellation);
+        Directory.CreateDirectory(outDir);
+        string csv = Path.Combine(outDir, "sweep.csv");
+        string png = Path.Combine(outDir, "sweep.png");
+        TemperatureSweep.WriteCsv(csv, rows);
+        TemperatureSweep.WritePlot(png, rows);
+        output.WriteLine("T\tentropy\tppl_T1\tbyte\tspecial\tunreach\tdistinct");
+        foreach (SweepRow r in rows)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Temperature}\t{r.EntropyNats:F3}\t{r.PerplexityAtOne:G4}\t{r.ByteShare:F3}\t{r.SpecialShare:F3}\t{r.UnreachableShare:F3}\t{r.DistinctRatio:F3}"));
+        }
+        output.WriteLine($"wrote {csv} and {png}");
+        return ExitCodes.Ok;
+    }
+
+    private static Temperature[] DefaultTemperatures() => ParseList("-1,-0.1,-0,0,0.5,1,2", out string? _)!;
+
+    /// <summary>Parses "a,b,c" into temperatures; null with a message on a bad item.</summary>
+    internal static Temperature[]? ParseList(string text, out string? error)
+    {
+        error = null;
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries);
+        var list = new Temperature[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (!Temperature.TryParse(items[i], out list[i]))
+            {
+                error = $"'{items[i]}' in --temperatures is not a temperature (examples: 0, -0, 0.7, -1, inf)";
+                return null;
+            }
+        }
+        return list;
+    }
+}

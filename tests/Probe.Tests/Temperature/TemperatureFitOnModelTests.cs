@@ -1,0 +1,101 @@
+using AnomalyProbe.Analysis.Temperature;
+using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Sampling;
+using AnomalyProbe.Probe.TemperatureStudy;
+using AnomalyProbe.Probe.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AnomalyProbe.Probe.Tests.TemperatureStudy;
+
+public sealed class TemperatureFitOnModelTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Text the model generated at τ (runs of up to 400 tokens from BOS, seeds 1, 2, ..., until 2000
+    /// tokens) is fitted on its token ids. The MLE's error is ~N(0, SE²) when the generating and the
+    /// scoring logits agree; they differ only by batch-vs-single-token rounding (float32 KV cache on
+    /// both sides), so |T* − τ| ≤ 4 SE (false-alarm rate 6e-5 per τ), and 10 % of τ as a loose
+    /// absolute bound that also fails if SE itself blows up.
+    /// </summary>
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(1.0)]
+    [InlineData(1.5)]
+    public void TextGeneratedAtTauFitsBackToTau(double tau)
+    {
+        using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
+        using LlamaContext context = TeacherForcing.CreateContext(model, threads: 2);
+        var sequences = new List<int[]>();
+        int total = 0;
+        for (int seed = 1; total < 2000; seed++)
+        {
+            var run = new List<int> { model.Vocabulary.Bos };
+            new Generator(context).Generate([model.Vocabulary.Bos], new TokenSampler(new SamplingOptions(Temperature.FromValue(tau), Seed: seed)),
+                400, t => run.Add(t.Choice.Token));
+            sequences.Add([.. run]);
+            total += run.Count - 1;
+        }
+
+        TemperatureFitResult r = TeacherForcing.Fit(context, sequences);
+
+        output.WriteLine($"tau {tau}: T* {r.Temperature:F4} ± {r.TemperatureStandardError:F4} over {r.TokenCount} tokens in {sequences.Count} runs; " +
+                         $"loglik/token T=1 {r.LogLikelihoodPerTokenAtOne:F4}, T* {r.LogLikelihoodPerTokenAtOptimum:F4}");
+        Assert.Equal(total, r.TokenCount);
+        Assert.InRange(r.Temperature, tau - 4 * r.TemperatureStandardError, tau + 4 * r.TemperatureStandardError);
+        Assert.InRange(r.Temperature, 0.9 * tau, 1.1 * tau);
+        Assert.True(r.LogLikelihoodPerTokenAtOptimum >= r.LogLikelihoodPerTokenAtOne);
+    }
+
+    [Fact]
+    public void ChunksLongerThanTheContextAreAllScored()
+    {
+        using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
+        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 64, Threads: 2));
+        int[] tokens = model.Vocabulary.Tokenize(string.Concat(Enumerable.Repeat("Once upon a time, there was a little girl named Lily. ", 6)), addSpecial: true);
+        Assert.True(tokens.Length > 64);
+        TeacherForcing.Rows rows = TeacherForcing.Collect(context, [tokens]);
+        Assert.Equal(tokens[1..], rows.Targets);
+        Assert.Equal(rows.Targets.Length * model.Vocabulary.Count, rows.Logits.Length);
+    }
+
+    [Fact]
+    public void CliFitsATextFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"anomalyprobe-fit-{Guid.NewGuid():N}.txt");
+        // Not greedy text: a greedy story makes every target the argmax, and T* → 0⁺ has no finite value.
+        File.WriteAllText(path, "The dog ate a purple banana under the moon while the cat sang loudly. Tom was sad because his kite was stuck in a tree.");
+        try
+        {
+            CliResult r = CliProcess.Run("temperature", "fit", "--text", path, "--model", TestPaths.DefaultModel);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("T*\t", r.StdOut, StringComparison.Ordinal);
+            Assert.Contains("se_T\t", r.StdOut, StringComparison.Ordinal);
+            Assert.Contains("tokens\t", r.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void CliRejectsMissingAndEmptyText()
+    {
+        CliResult missing = CliProcess.Run("temperature", "fit", "--text", "/nonexistent/anomalyprobe.txt");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.False(missing.LooksLikeCrash, missing.StdErr);
+
+        string path = Path.Combine(Path.GetTempPath(), $"anomalyprobe-empty-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, "  \n");
+        try
+        {
+            CliResult empty = CliProcess.Run("temperature", "fit", "--text", path);
+            Assert.Equal(2, empty.ExitCode);
+            Assert.Contains("empty", empty.StdErr, StringComparison.Ordinal);
+            Assert.False(empty.LooksLikeCrash, empty.StdErr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
