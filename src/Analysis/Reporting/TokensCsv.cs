@@ -40,7 +40,8 @@ public static partial class TokensCsv
         WriteByteOrderMark = false,
     };
 
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
+    /// <summary>Strict RFC 4180 reading shared by every CSV the tool reads.</summary>
+    internal static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
     {
         Mode = CsvMode.Rfc4180,
         Separator = ',',

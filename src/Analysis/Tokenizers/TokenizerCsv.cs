@@ -13,29 +13,9 @@ namespace AnomalyProbe.Analysis.Tokenizers;
 /// </summary>
 internal static class TokenizerCsv
 {
-    public static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        NewLine = "\n",
-        // Also quote leading/trailing spaces (common in pieces) so that trimming readers keep them.
-        Quoting = CsvQuoting.WhenNeededOrWhitespace,
-        Injection = CsvInjection.None,
-        WriteByteOrderMark = false,
-    };
+    public static readonly CsvWriterOptions WriterOptions = Reporting.TokensCsv.WriterOptions;
 
-    public static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        DetectSeparatorHint = false,
-        TrimWhitespace = false,
-        SkipEmptyLines = false,
-        TrackLineNumbers = true,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FieldCountMismatch = CsvFieldCountHandling.Throw,
-        MissingField = CsvMissingFieldHandling.Throw,
-    };
+    public static readonly CsvReaderOptions ReaderOptions = Reporting.TokensCsv.ReaderOptions;
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
