@@ -19,7 +19,9 @@ public sealed record TemplateTokens(PromptTemplate Template, int[] Prefix, int[]
             if (vocabulary.Bos < 0) throw new InputException($"template '{template.Name}' starts with its slot and the model has no BOS token: add text before {PromptTemplate.Slot}");
             prefix = [vocabulary.Bos];
         }
-        return new TemplateTokens(template, prefix, vocabulary.TokenizeContinuation(template.Suffix));
+        int[] suffix = new Tokenizers.ContinuationTokenizer(vocabulary).Tokenize(System.Text.Encoding.UTF8.GetBytes(template.Suffix))
+            ?? throw new InputException($"template '{template.Name}': this vocabulary cannot spell its text after {PromptTemplate.Slot} (llama.cpp would abort on it)");
+        return new TemplateTokens(template, prefix, suffix);
     }
 
     /// <summary>Tokens decoded per probe: the inserted id plus the suffix.</summary>

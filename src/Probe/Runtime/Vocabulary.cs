@@ -147,31 +147,6 @@ public sealed unsafe class Vocabulary
 
     private SpmAbortGuard? _guard;
 
-    /// <summary>
-    /// Tokenizes text as it would be tokenized in the middle of a longer text: no BOS/EOS and no
-    /// SentencePiece "start of text" space. The text is tokenized after a marker whose own tokens
-    /// are then dropped (the Magikarp trick); markers that merge with the text are skipped.
-    /// </summary>
-    public int[] TokenizeContinuation(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.IsEmpty) return [];
-        foreach (byte[] marker in s_markers)
-        {
-            int[] alone = Tokenize(marker, addSpecial: false);
-            int[] joined = Tokenize([.. marker, .. utf8], addSpecial: false);
-            if (joined.Length > alone.Length && joined.AsSpan(0, alone.Length).SequenceEqual(alone))
-            {
-                return joined[alone.Length..];
-            }
-        }
-        throw new LlamaException("cannot tokenize a text continuation: every marker merged with the text");
-    }
-
-    /// <summary>Tokenizes text as a continuation; see <see cref="TokenizeContinuation(ReadOnlySpan{byte})"/>.</summary>
-    public int[] TokenizeContinuation(string text) => TokenizeContinuation(Encoding.UTF8.GetBytes(text));
-
-    private static readonly byte[][] s_markers = ["\n"u8.ToArray(), "|"u8.ToArray(), "#"u8.ToArray(), "\u00a7"u8.ToArray()];
-
     /// <summary>The bytes a token renders to. <paramref name="special"/> renders control tokens' text too.</summary>
     public byte[] TokenToPiece(int token, bool special = false)
     {

@@ -54,12 +54,16 @@ public sealed class Generator(LlamaContext context)
         return generated;
     }
 
-    /// <summary>softmax(logits)[token], computed with a stable log-sum-exp.</summary>
-    public static double ProbabilityAtTemperatureOne(ReadOnlySpan<float> logits, int token)
+    /// <summary>softmax(logits)[token] at T = 1.</summary>
+    public static double ProbabilityAtTemperatureOne(ReadOnlySpan<float> logits, int token) =>
+        Math.Exp(logits[token] - LogSumExp(logits));
+
+    /// <summary>log Σ exp(logits), shifted by the max and summed in double so it never overflows.</summary>
+    public static double LogSumExp(ReadOnlySpan<float> logits)
     {
         float max = TensorPrimitives.Max(logits);
         double sum = 0;
         foreach (float l in logits) sum += Math.Exp(l - max);
-        return Math.Exp(logits[token] - max) / sum;
+        return max + Math.Log(sum);
     }
 }

@@ -64,7 +64,7 @@ public static class TemperatureSweep
                 generator.Generate(prompt, new TokenSampler(new SamplingOptions(t, Seed: seed + s)), maxTokens, _ => { },
                     (int _, ReadOnlySpan<float> logits, in TokenChoice c) =>
                     {
-                        negLogP += LogSumExp(logits) - c.Logit;
+                        negLogP += Generator.LogSumExp(logits) - c.Logit;
                         emitted.Add(c.Token);
                     }, cancellation);
                 foreach (int id in emitted)
@@ -90,15 +90,6 @@ public static class TemperatureSweep
         double h = 0;
         foreach (double p in distribution) if (p > 0) h -= p * Math.Log(p);
         return h;
-    }
-
-    private static double LogSumExp(ReadOnlySpan<float> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float l in logits) max = Math.Max(max, l);
-        double sum = 0;
-        foreach (float l in logits) sum += Math.Exp(l - max);
-        return max + Math.Log(sum);
     }
 
     /// <summary>Writes sweep.csv (RFC 4180, "\n", UTF-8 without BOM, round-trip doubles; NaN when no token was emitted).</summary>

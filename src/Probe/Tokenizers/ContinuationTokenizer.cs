@@ -4,9 +4,8 @@ namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>
 /// Tokenizes bytes as they would be tokenized in the middle of a longer text (no BOS/EOS, no
-/// SentencePiece start-of-text space): after a marker whose own tokens are dropped — the same
-/// trick as <see cref="Vocabulary.TokenizeContinuation(ReadOnlySpan{byte})"/>, with the markers'
-/// tokens computed once (half the tokenizer calls over a whole vocabulary) and without failing
+/// SentencePiece start-of-text space): after a marker whose own tokens are dropped (the Magikarp
+/// trick), with the markers' tokens computed once (half the tokenizer calls over a whole vocabulary) and without failing
 /// when the text vanishes (WordPiece and Unigram normalise whitespace away: the result is then
 /// empty) or when every marker merges with the text (the text is then tokenized at the start).
 /// Texts that would abort llama.cpp (<see cref="SpmAbortGuard"/>) give null. Thread-safe.
