@@ -57,12 +57,18 @@ internal static class GenerateCommand
             Description = "Instead of text, print one tab-separated row per token: step, id, vocabulary text, rendered piece, " +
                           "logit, probability under T, probability at T=1, and the logit margin to the runner-up",
         };
+        Option<string?> vocabFilter = VocabFilterOption("Restrict sampling to a token class");
+        Option<bool> logitMargin = new("--logit-margin")
+        {
+            Description = "With --show-tokens (implied): add the runner-up token and judge each margin against numerical " +
+                          "noise, measured by recomputing every step at higher precision (F32 KV cache, no flash attention)",
+        };
         Option<bool> raw = new("--raw") { Description = "Write the exact bytes (no escaping of control characters or invalid UTF-8)" };
         Option<int> threads = CommonOptions.Threads();
 
         var command = new Command("generate", "Generate text at any temperature. T→0⁻ picks the least likely token at every step.")
         {
-            model, prompt, temperature, maxTokens, seed, topK, minP, showTokens, raw, threads,
+            model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, threads,
         };
         command.Validators.Add(r =>
         {
@@ -73,20 +79,32 @@ internal static class GenerateCommand
         });
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
+            VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);
+            bool margins = parse.GetValue(logitMargin);
             var settings = new GenerateSettings(
                 parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(maxTokens),
                 new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(minP), parse.GetValue(seed)),
-                parse.GetValue(showTokens), parse.GetValue(raw), parse.GetValue(threads));
-            return Run(settings, Console.OpenStandardOutput(), cancellation);
+                filter, parse.GetValue(showTokens) || margins, margins, parse.GetValue(raw), parse.GetValue(threads));
+            return Run(settings, Console.OpenStandardOutput(), Console.Error, cancellation);
         })));
         return command;
     }
 
-    internal sealed record GenerateSettings(
-        string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, bool ShowTokens, bool Raw, int Threads);
+    /// <summary><c>--vocab-filter</c>, shared with <c>scan</c> (its harvest) and <c>temperature sweep</c>.</summary>
+    internal static Option<string?> VocabFilterOption(string what) => new("--vocab-filter")
+    {
+        Description = what + ": comma-separated classes a token must all satisfy — alpha (words: optional leading space, " +
+                      "letters only), ascii (printable ASCII text), no-bytes (no <0xNN> or partial-UTF-8 tokens), no-special " +
+                      "(no control/unknown/unused tokens) — and/or file:PATH (ids or ranges like 100-199, one or more per line)",
+        HelpName = "CLASSES",
+    };
 
-    internal static int Run(GenerateSettings s, Stream stdout, CancellationToken cancellation)
+    internal sealed record GenerateSettings(
+        string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, VocabFilter? Filter,
+        bool ShowTokens, bool LogitMargin, bool Raw, int Threads);
+
+    internal static int Run(GenerateSettings s, Stream stdout, TextWriter stderr, CancellationToken cancellation)
     {
         using LlamaModel model = LlamaModel.Load(s.ModelPath);
         Vocabulary vocabulary = model.Vocabulary;
@@ -96,29 +114,54 @@ internal static class GenerateCommand
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
             ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: s.Threads));
 
+        int[]? candidates = s.Filter?.Candidates(vocabulary);
+        var sampler = new TokenSampler(s.Sampling, candidates);
+        using MarginCheck? check = s.LogitMargin ? MarginCheck.Start(model, context.ContextSize, s.Threads, prompt, candidates) : null;
+
         using var output = new StreamWriter(stdout, new UTF8Encoding(false)) { AutoFlush = true };
         var text = new StreamingDetokenizer(vocabulary, prompt);
-        var sampler = new TokenSampler(s.Sampling);
-        if (s.ShowTokens) output.WriteLine("step\tid\ttoken\tpiece\tlogit\tp_T\tp_T1\tmargin");
+        if (s.ShowTokens) output.WriteLine("step\tid\ttoken\tpiece\tlogit\tp_T\tp_T1\tmargin" + (check is null ? "" : "\trunner_up\trunner_up_token\tnoise\tverdict"));
+        var readings = new List<MarginReading>();
 
         new Generator(context).Generate(prompt, sampler, s.MaxTokens, token =>
         {
             if (s.ShowTokens)
             {
                 TokenChoice c = token.Choice;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{token.Step}\t{c.Token}\t{PieceText.Escape(Encoding.UTF8.GetBytes(vocabulary.GetText(c.Token)))}\t{PieceText.Escape(vocabulary.TokenToPiece(c.Token, special: true))}\t{c.Logit:G6}\t{c.Probability:G6}\t{token.ProbabilityAtT1:G6}\t{c.Margin:G6}"));
+                string row = string.Create(CultureInfo.InvariantCulture,
+                    $"{token.Step}\t{c.Token}\t{TokenText(vocabulary, c.Token)}\t{PieceText.Escape(vocabulary.TokenToPiece(c.Token, special: true))}\t{c.Logit:G6}\t{c.Probability:G6}\t{token.ProbabilityAtT1:G6}\t{c.Margin:G6}");
+                if (check is not null)
+                {
+                    MarginReading m = readings[^1];
+                    row += string.Create(CultureInfo.InvariantCulture,
+                        $"\t{c.RunnerUp}\t{(c.RunnerUp < 0 ? "" : TokenText(vocabulary, c.RunnerUp))}\t{m.Noise:G3}\t{m.Verdict.ToString().ToLowerInvariant()}");
+                    if (!token.EndsGeneration) check.Advance(c.Token);
+                }
+                output.WriteLine(row);
                 text.Push(c.Token);
             }
             else
             {
                 Write(output, text.Push(token.Choice.Token), s.Raw);
             }
-        }, cancellation: cancellation);
+        }, check is null ? null : (int _, ReadOnlySpan<float> logits, in TokenChoice c) => readings.Add(check.Read(logits, c)), cancellation);
 
         if (!s.ShowTokens) Write(output, text.Flush(), s.Raw);
         output.WriteLine();
+        if (check is not null) stderr.WriteLine(MarginSummary(readings));
         return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
+    }
+
+    private static string TokenText(Vocabulary vocabulary, int token) => PieceText.Escape(Encoding.UTF8.GetBytes(vocabulary.GetText(token)));
+
+    private static string MarginSummary(List<MarginReading> readings)
+    {
+        if (readings.Count == 0) return "logit margin: no token generated";
+        int Count(MarginVerdict v) => readings.Count(r => r.Verdict == v);
+        float[] noise = [.. readings.Select(r => r.Noise).Order()];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"logit margin: {Count(MarginVerdict.Signal)} signal, {Count(MarginVerdict.Noise)} noise, {Count(MarginVerdict.Tie)} tie " +
+            $"of {readings.Count} steps; noise (largest |Δlogit| against the F32 recomputation) median {noise[noise.Length / 2]:G3}, max {noise[^1]:G3}");
     }
 
     private static void Write(StreamWriter output, byte[] bytes, bool raw)

@@ -3,6 +3,7 @@ using System.Globalization;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Probing;
 using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Sampling;
 using Spectre.Console;
 
 namespace AnomalyProbe.Probe.Commands;
@@ -53,6 +54,7 @@ internal static class ScanCommand
         Option<string?> shard = new("--shard") { Description = "Scan a deterministic 1/n share: probe groups g with g mod n = i", HelpName = "i/n" };
         Option<bool> resume = new("--resume") { Description = "Continue the journal in --out where it stopped" };
         Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
+        Option<string?> vocabFilter = GenerateCommand.VocabFilterOption("Restrict the T→0⁻ harvest's sampling (the probes still cover every --tokens id)");
         Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
         Option<int> answerTokens = AnswerTokensOption();
         Option<bool> noAnalyze = new("--no-analyze") { Description = "Skip adding the embedding geometry (see analyze)" };
@@ -66,15 +68,17 @@ internal static class ScanCommand
             "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
             "loses at most the batch in flight; --resume continues exactly.")
         {
-            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, naive, exact, answerTokens, noAnalyze,
+            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, vocabFilter, naive, exact, answerTokens, noAnalyze,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
+            VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
+            if (filter is not null && parse.GetValue(noHarvest)) throw new InputException("--vocab-filter restricts the harvest; it cannot go with --no-harvest");
             CommonOptions.InitializeRuntime(parse);
             var request = new ScanRequest(
                 parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
                 parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
-                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze));
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze), filter);
             return Run(request, cancellation);
         })));
         return command;
@@ -82,7 +86,8 @@ internal static class ScanCommand
 
     internal sealed record ScanRequest(
         string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
-        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze);
+        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze,
+        VocabFilter? HarvestFilter = null);
 
     internal static int Run(ScanRequest r, CancellationToken cancellation)
     {
@@ -93,7 +98,7 @@ internal static class ScanCommand
         using LlamaModel model = LlamaModel.Load(r.ModelPath);
         int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
         var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
-            r.Batch, r.AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed));
+            r.Batch, r.AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed, r.HarvestFilter));
 
         ScanOutcome outcome = ScanProgress.Run(progress =>
             Scanner.Run(model, settings, r.Shard, threads, r.OutputDirectory, r.Resume, progress, cancellation));

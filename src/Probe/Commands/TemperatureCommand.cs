@@ -79,22 +79,24 @@ internal static class TemperatureCommand
         Option<int> maxTokens = new("--max-tokens", "-n") { Description = "Tokens per continuation at most", HelpName = "N", DefaultValueFactory = _ => 64 };
         Option<int> seed = new("--seed") { Description = "Seed of the first continuation (the i-th uses seed+i)", HelpName = "S", DefaultValueFactory = _ => 42 };
         Option<string> outDir = new("--out", "-o") { Description = "Directory for sweep.csv and sweep.png", HelpName = "DIR", DefaultValueFactory = _ => "." };
+        Option<string?> vocabFilter = GenerateCommand.VocabFilterOption("Restrict sampling at every temperature");
         Option<int> threads = CommonOptions.Threads();
         var command = new Command("sweep", "Entropy, perplexity and token classes of generations across temperatures; writes sweep.csv and sweep.png")
         {
-            model, prompt, temperatures, samples, maxTokens, seed, outDir, threads,
+            model, prompt, temperatures, samples, maxTokens, seed, vocabFilter, outDir, threads,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
+            VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);
             return RunSweep(parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(temperatures)!, parse.GetValue(samples),
-                parse.GetValue(maxTokens), parse.GetValue(seed), parse.GetValue(outDir)!, parse.GetValue(threads), Console.Out, cancellation);
+                parse.GetValue(maxTokens), parse.GetValue(seed), parse.GetValue(outDir)!, parse.GetValue(threads), filter, Console.Out, cancellation);
         })));
         return command;
     }
 
     internal static int RunSweep(string modelPath, string promptText, IReadOnlyList<Temperature> temperatures, int samples, int maxTokens,
-        int seed, string outDir, int threads, TextWriter output, CancellationToken cancellation)
+        int seed, string outDir, int threads, VocabFilter? filter, TextWriter output, CancellationToken cancellation)
     {
         if (samples < 1) throw new InputException("--samples must be >= 1");
         if (maxTokens < 1) throw new InputException("--max-tokens must be >= 1");
@@ -104,7 +106,8 @@ internal static class TemperatureCommand
         int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + maxTokens + 1);
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
             ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: threads));
-        List<SweepRow> rows = TemperatureSweep.Run(context, prompt, temperatures, samples, maxTokens, seed, cancellation);
+        List<SweepRow> rows = TemperatureSweep.Run(context, prompt, temperatures, samples, maxTokens, seed,
+            filter?.Candidates(model.Vocabulary), cancellation);
         Directory.CreateDirectory(outDir);
         string csv = Path.Combine(outDir, "sweep.csv");
         string png = Path.Combine(outDir, "sweep.png");

@@ -6,6 +6,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// <summary>
 /// The T → 0⁻ harvest: generate from a few neutral prompts at T → 0⁻ and small negative
 /// temperatures and count how often each token is emitted — the model's "forbidden words".
+/// With a vocabulary filter only the admitted tokens compete (e.g. <c>alpha</c>: the least likely words).
 /// </summary>
 public static class NegativeHarvest
 {
@@ -19,6 +20,7 @@ public static class NegativeHarvest
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
             ContextSize: Math.Min(longest, Math.Max(16, model.TrainingContextLength)), BatchSize: Math.Max(1, prompts.Max(p => p.Length)), Threads: threads));
         var generator = new Generator(context);
+        int[]? candidates = settings.VocabFilter?.Candidates(vocabulary);
 
         foreach (string spec in settings.Temperatures)
         {
@@ -28,7 +30,7 @@ public static class NegativeHarvest
             }
             foreach (int[] prompt in prompts)
             {
-                var sampler = new TokenSampler(new SamplingOptions(t, Seed: settings.Seed));
+                var sampler = new TokenSampler(new SamplingOptions(t, Seed: settings.Seed), candidates);
                 int room = context.ContextSize - prompt.Length;
                 generator.Generate(prompt, sampler, Math.Min(settings.TokensPerRun, room),
                     token => counts[token.Choice.Token] = counts.GetValueOrDefault(token.Choice.Token) + 1);

@@ -142,6 +142,7 @@ public static class ScanReport
             ["temperatures"] = string.Join(",", h.Temperatures),
             ["tokens_per_run"] = h.TokensPerRun.ToString(CultureInfo.InvariantCulture),
             ["seed"] = h.Seed.ToString(CultureInfo.InvariantCulture),
+            ["vocab_filter"] = h.VocabFilter?.Spec ?? "none",
         }
         : new() { ["enabled"] = "false" };
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -47,9 +49,13 @@ public sealed record ScanSettings(
 /// <param name="Temperatures">Negative temperatures, "-0" meaning T → 0⁻.</param>
 /// <param name="TokensPerRun">Tokens generated per (prompt, temperature).</param>
 /// <param name="Seed">Sampling seed.</param>
-public sealed record HarvestSettings(bool Enabled, IReadOnlyList<string> Prompts, IReadOnlyList<string> Temperatures, int TokensPerRun, int Seed)
+/// <param name="VocabFilter">The tokens the harvest may emit (<c>--vocab-filter</c>); null = all. Left out of the
+/// fingerprint when null, so journals written before the option existed still resume.</param>
+public sealed record HarvestSettings(
+    bool Enabled, IReadOnlyList<string> Prompts, IReadOnlyList<string> Temperatures, int TokensPerRun, int Seed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VocabFilter? VocabFilter = null)
 {
     /// <summary>The defaults: four neutral prompts at T → 0⁻, −0.1 and −0.3, 32 tokens each.</summary>
-    public static HarvestSettings Default(bool enabled, int seed) =>
-        new(enabled, ["", "The", "Hello", "Once upon a time"], ["-0", "-0.1", "-0.3"], 32, seed);
+    public static HarvestSettings Default(bool enabled, int seed, VocabFilter? vocabFilter = null) =>
+        new(enabled, ["", "The", "Hello", "Once upon a time"], ["-0", "-0.1", "-0.3"], 32, seed, vocabFilter);
 }

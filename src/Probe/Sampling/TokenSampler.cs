@@ -7,27 +7,67 @@ namespace AnomalyProbe.Probe.Sampling;
 /// (llama.cpp's samplers treat T ≤ 0 as greedy, so this one is ours). Not thread-safe:
 /// it owns its random stream and scratch buffers.
 /// </summary>
+/// <remarks>
+/// With candidates (<c>--vocab-filter</c>) every step first gathers the candidates' logits and samples
+/// among them alone: the distribution, top-k, min-p, the ±0 limits and the runner-up are all taken
+/// over the candidates, as if the vocabulary held nothing else.
+/// </remarks>
 public sealed class TokenSampler
 {
     private readonly SamplingOptions _options;
     private readonly Random _random;
+    private readonly int[]? _candidates;
+    private float[] _gathered = [];
     private float[] _scaled = [];
     private int[] _order = [];
 
     /// <summary>Creates a sampler; the seed fixes every later draw.</summary>
-    public TokenSampler(SamplingOptions options)
+    /// <param name="options">Temperature, top-k, min-p and seed.</param>
+    /// <param name="candidates">The only token ids it may choose (ascending, distinct); null = all.</param>
+    public TokenSampler(SamplingOptions options, int[]? candidates = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.TopK);
         if (options.MinP is < 0 or > 1 || double.IsNaN(options.MinP)) throw new ArgumentOutOfRangeException(nameof(options), "min-p must be in [0, 1]");
+        if (candidates is not null)
+        {
+            if (candidates.Length == 0) throw new ArgumentException("no candidate token", nameof(candidates));
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                if (candidates[i] < 0 || (i > 0 && candidates[i] <= candidates[i - 1]))
+                {
+                    throw new ArgumentException("candidate ids must be non-negative, distinct and ascending", nameof(candidates));
+                }
+            }
+        }
         _options = options;
         _random = new Random(options.Seed);
+        _candidates = candidates;
     }
 
     /// <summary>The settings.</summary>
     public SamplingOptions Options => _options;
 
-    /// <summary>Chooses a token from <paramref name="logits"/>.</summary>
+    /// <summary>The ids it may choose, ascending; null when every token is a candidate.</summary>
+    public IReadOnlyList<int>? Candidates => _candidates;
+
+    /// <summary>Chooses a token from <paramref name="logits"/> (a full vocabulary row).</summary>
     public TokenChoice Sample(ReadOnlySpan<float> logits)
+    {
+        if (_candidates is null) return SampleAll(logits);
+        TokenChoice c = SampleAll(Gather(logits));
+        return c with { Token = _candidates[c.Token], RunnerUp = c.RunnerUp < 0 ? -1 : _candidates[c.RunnerUp] };
+    }
+
+    private ReadOnlySpan<float> Gather(ReadOnlySpan<float> logits)
+    {
+        int[] ids = _candidates!;
+        if (ids[^1] >= logits.Length) throw new ArgumentException($"candidate id {ids[^1]} is outside the {logits.Length} logits", nameof(logits));
+        if (_gathered.Length != ids.Length) _gathered = new float[ids.Length];
+        for (int i = 0; i < ids.Length; i++) _gathered[i] = logits[ids[i]];
+        return _gathered;
+    }
+
+    private TokenChoice SampleAll(ReadOnlySpan<float> logits)
     {
         if (logits.IsEmpty) throw new ArgumentException("no logits", nameof(logits));
         if (TensorPrimitives.IndexOfMax(logits) is int nan && float.IsNaN(logits[nan]))
@@ -40,12 +80,12 @@ public sealed class TokenSampler
             case TemperatureKind.Greedy:
             {
                 int i = TensorPrimitives.IndexOfMax(logits);
-                return new TokenChoice(i, logits[i], 1.0, Margin(logits, i, highest: true));
+                return Choice(logits, i, 1.0, highest: true);
             }
             case TemperatureKind.AntiGreedy:
             {
                 int i = TensorPrimitives.IndexOfMin(logits);
-                return new TokenChoice(i, logits[i], 1.0, Margin(logits, i, highest: false));
+                return Choice(logits, i, 1.0, highest: false);
             }
             default:
                 return SampleFromDistribution(logits, t);
@@ -58,6 +98,15 @@ public sealed class TokenSampler
     /// limit (a point mass on the argmax/argmin).
     /// </summary>
     public double[] Distribution(ReadOnlySpan<float> logits)
+    {
+        if (_candidates is null) return DistributionAll(logits);
+        double[] gathered = DistributionAll(Gather(logits));
+        var p = new double[logits.Length];
+        for (int i = 0; i < gathered.Length; i++) p[_candidates[i]] = gathered[i];
+        return p;
+    }
+
+    private double[] DistributionAll(ReadOnlySpan<float> logits)
     {
         var p = new double[logits.Length];
         Temperature t = _options.Temperature;
@@ -90,7 +139,7 @@ public sealed class TokenSampler
                 break;
             }
         }
-        return new TokenChoice(chosen, logits[chosen], Weight(chosen) / total, Margin(logits, chosen, highest: !t.IsNegative));
+        return Choice(logits, chosen, Weight(chosen) / total, highest: !t.IsNegative);
     }
 
     // Fills _scaled with z − max z (so every weight exp(·) is in (0, 1]) and _order[0..kept) with the
@@ -137,15 +186,17 @@ public sealed class TokenSampler
 
     private double Weight(int token) => Math.Exp(_scaled[token]);
 
-    // How far the chosen logit stands from the best other candidate in the direction T favours.
-    private static float Margin(ReadOnlySpan<float> logits, int chosen, bool highest)
+    // The choice with its margin: how far the chosen logit stands from the best other candidate in
+    // the direction T favours (ties go to the lowest id, as IndexOfMax/IndexOfMin do).
+    private static TokenChoice Choice(ReadOnlySpan<float> logits, int chosen, double probability, bool highest)
     {
-        float best = highest ? float.NegativeInfinity : float.PositiveInfinity;
+        int runnerUp = -1;
         for (int i = 0; i < logits.Length; i++)
         {
             if (i == chosen) continue;
-            best = highest ? Math.Max(best, logits[i]) : Math.Min(best, logits[i]);
+            if (runnerUp < 0 || (highest ? logits[i] > logits[runnerUp] : logits[i] < logits[runnerUp])) runnerUp = i;
         }
-        return logits.Length == 1 ? float.PositiveInfinity : Math.Abs(logits[chosen] - best);
+        float margin = runnerUp < 0 ? float.PositiveInfinity : Math.Abs(logits[chosen] - logits[runnerUp]);
+        return new TokenChoice(chosen, logits[chosen], probability, margin, runnerUp);
     }
 }

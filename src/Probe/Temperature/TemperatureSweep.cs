@@ -38,9 +38,11 @@ public static class TemperatureSweep
     /// <summary>
     /// For each temperature: the entropy at the prompt, then <paramref name="samples"/> continuations of
     /// up to <paramref name="maxTokens"/> tokens with seeds <paramref name="seed"/>, seed+1, ...
+    /// With <paramref name="candidates"/> (<c>--vocab-filter</c>) sampling and the entropy are over those tokens only;
+    /// the perplexity stays under the model's full distribution at T = 1.
     /// </summary>
     public static List<SweepRow> Run(LlamaContext context, int[] prompt, IReadOnlyList<Temperature> temperatures,
-        int samples, int maxTokens, int seed, CancellationToken cancellation = default)
+        int samples, int maxTokens, int seed, int[]? candidates = null, CancellationToken cancellation = default)
     {
         Vocabulary vocabulary = context.Model.Vocabulary;
         var generator = new Generator(context);
@@ -55,13 +57,13 @@ public static class TemperatureSweep
         foreach (Temperature t in temperatures)
         {
             cancellation.ThrowIfCancellationRequested();
-            double entropy = Entropy(new TokenSampler(new SamplingOptions(t)).Distribution(promptLogits));
+            double entropy = Entropy(new TokenSampler(new SamplingOptions(t), candidates).Distribution(promptLogits));
             int tokens = 0, bytes = 0, special = 0, unreach = 0;
             double negLogP = 0, distinct = 0;
             for (int s = 0; s < samples; s++)
             {
                 var emitted = new List<int>();
-                generator.Generate(prompt, new TokenSampler(new SamplingOptions(t, Seed: seed + s)), maxTokens, _ => { },
+                generator.Generate(prompt, new TokenSampler(new SamplingOptions(t, Seed: seed + s), candidates), maxTokens, _ => { },
                     (int _, ReadOnlySpan<float> logits, in TokenChoice c) =>
                     {
                         negLogP += Generator.LogSumExp(logits) - c.Logit;

@@ -110,4 +110,86 @@ public sealed class TokenSamplerTests
         double[] p = Sampler("-1", minP: 0.3).Distribution(s_logits);
         Assert.Equal([6, 7], Enumerable.Range(0, 8).Where(i => p[i] > 0));
     }
+
+    // Candidates {1, 3, 4, 6}: logits 1.0, 0.0, -0.5, -2.0 (the global extremes 0 and 7 are excluded).
+    private static readonly int[] s_candidates = [1, 3, 4, 6];
+
+    private static TokenSampler Restricted(string t, int topK = 0, int seed = 7)
+    {
+        Assert.True(Temperature.TryParse(t, out Temperature temperature));
+        return new TokenSampler(new SamplingOptions(temperature, topK, 0, seed), s_candidates);
+    }
+
+    [Fact]
+    public void CandidatesBoundTheLimitsAndTheRunnerUp()
+    {
+        TokenChoice low = Restricted("-0").Sample(s_logits);
+        Assert.Equal((6, -2.0f, 4, 1.5f), (low.Token, low.Logit, low.RunnerUp, low.Margin));
+        TokenChoice high = Restricted("0").Sample(s_logits);
+        Assert.Equal((1, 1.0f, 3, 1.0f), (high.Token, high.Logit, high.RunnerUp, high.Margin));
+        // Without candidates the runner-up is the global one.
+        TokenChoice all = Sampler("-0").Sample(s_logits);
+        Assert.Equal((7, 6, 1.0f), (all.Token, all.RunnerUp, all.Margin));
+    }
+
+    [Theory]
+    [InlineData("-1", -1.0)]
+    [InlineData("0.7", 0.7)]
+    public void CandidatesGetSoftmaxOverThemselvesAndNothingElse(string text, double t)
+    {
+        double[] p = Restricted(text).Distribution(s_logits);
+        double[] expected = Softmax([.. s_candidates.Select(i => s_logits[i])], t);
+        for (int i = 0; i < s_logits.Length; i++)
+        {
+            int k = Array.IndexOf(s_candidates, i);
+            Assert.Equal(k < 0 ? 0 : expected[k], p[i], 6); // the sampler scales logits in float
+        }
+        // And draws follow it (same tolerance argument as above, 100,000 draws).
+        TokenSampler sampler = Restricted(text, seed: 99);
+        var counts = new int[s_logits.Length];
+        for (int i = 0; i < 100_000; i++) counts[sampler.Sample(s_logits).Token]++;
+        Assert.All(Enumerable.Range(0, s_logits.Length).Where(i => !s_candidates.Contains(i)), i => Assert.Equal(0, counts[i]));
+        int[] observed = [.. s_candidates.Select(i => counts[i])];
+        Assert.True(ChiSquarePValue(observed, expected) > 1e-3, "chi-square rejects the restricted softmax");
+    }
+
+    [Fact]
+    public void CandidatesSurviveLogitsTheExcludedTokensWouldSwamp()
+    {
+        // At T = -0.01 the excluded -1000 would take all the mass and underflow every candidate's weight.
+        float[] logits = [-1000f, 5f, 6f, 7f];
+        var sampler = new TokenSampler(new SamplingOptions(Temperature.FromValue(-0.01)), [1, 2, 3]);
+        double[] p = sampler.Distribution(logits);
+        Assert.Equal(0, p[0]);
+        Assert.True(p[1] > 0.99);
+        Assert.Equal(1.0, p.Sum(), 12);
+        Assert.Equal(1, sampler.Sample(logits).Token);
+    }
+
+    [Fact]
+    public void TopKCountsCandidatesOnly()
+    {
+        double[] p = Restricted("-1", topK: 2).Distribution(s_logits);
+        Assert.Equal([4, 6], Enumerable.Range(0, 8).Where(i => p[i] > 0));
+    }
+
+    [Fact]
+    public void BadCandidateListsAreRefused()
+    {
+        var options = new SamplingOptions(Temperature.AntiGreedy);
+        Assert.Throws<ArgumentException>(() => new TokenSampler(options, []));
+        Assert.Throws<ArgumentException>(() => new TokenSampler(options, [3, 1]));
+        Assert.Throws<ArgumentException>(() => new TokenSampler(options, [1, 1]));
+        Assert.Throws<ArgumentException>(() => new TokenSampler(options, [-1, 2]));
+        Assert.Throws<ArgumentException>(() => new TokenSampler(options, [1, 8]).Sample(s_logits));
+    }
+
+    [Theory]
+    [InlineData(0f, 1f, MarginVerdict.Tie)]
+    [InlineData(0f, 0f, MarginVerdict.Tie)]
+    [InlineData(0.002f, 0.001f, MarginVerdict.Noise)]
+    [InlineData(0.0021f, 0.001f, MarginVerdict.Signal)]
+    [InlineData(1e-6f, 0f, MarginVerdict.Signal)]
+    public void AMarginIsNoiseWhenTwoLogitsCouldSwapWithinTheNoise(float margin, float noise, MarginVerdict expected) =>
+        Assert.Equal(expected, MarginCheck.Judge(margin, noise));
 }

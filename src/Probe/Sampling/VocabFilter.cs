@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Tokenizers;
+
+namespace AnomalyProbe.Probe.Sampling;
+
+/// <summary>
+/// <c>--vocab-filter</c>: the tokens sampling may choose from. A comma-separated list of token
+/// classes (<see cref="TokenClasses.Names"/>) and at most one <c>file:PATH</c> of ids; a token must
+/// satisfy every item (so <c>alpha,ascii</c> = ASCII words). With it, T → 0⁻ picks the least likely
+/// token <i>of the class</i>: the least likely word rather than byte garbage.
+/// </summary>
+public sealed class VocabFilter
+{
+    private readonly IReadOnlyList<TokenClass> _classes;
+    private readonly int[]? _ids;
+
+    private VocabFilter(string spec, IReadOnlyList<TokenClass> classes, int[]? ids, string? idsSha256)
+    {
+        Spec = spec;
+        _classes = classes;
+        _ids = ids;
+        IdsSha256 = idsSha256;
+    }
+
+    /// <summary>The filter as given, normalised (trimmed items, lower-case class names).</summary>
+    public string Spec { get; }
+
+    /// <summary>SHA-256 of the ids file, so a scan's fingerprint changes when the file does; null without one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IdsSha256 { get; }
+
+    /// <summary>Parses <c>--vocab-filter</c>; reads the ids file now. Throws <see cref="InputException"/> with the reason.</summary>
+    public static VocabFilter Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var classes = new List<TokenClass>();
+        var normalised = new List<string>();
+        int[]? ids = null;
+        string? sha = null;
+        foreach (string item in spec.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (TokenClasses.TryParse(item, out TokenClass c))
+            {
+                if (!classes.Contains(c)) classes.Add(c);
+                normalised.Add(TokenClasses.Name(c));
+            }
+            else if (item.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                if (ids is not null) throw new InputException($"--vocab-filter '{spec}': give at most one file of ids");
+                string path = item["file:".Length..];
+                (ids, sha) = ReadIds(path);
+                normalised.Add("file:" + path);
+            }
+            else
+            {
+                throw new InputException(
+                    $"--vocab-filter: '{item}' is not a token class ({string.Join(", ", TokenClasses.Names)}) or file:PATH");
+            }
+        }
+        if (normalised.Count == 0) throw new InputException("--vocab-filter is empty; give a class such as no-bytes or file:PATH");
+        return new VocabFilter(string.Join(",", normalised), classes, ids, sha);
+    }
+
+    /// <summary>The admitted ids of <paramref name="vocabulary"/>, ascending; throws when none is left or a listed id does not exist.</summary>
+    public int[] Candidates(Vocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (_ids is not null && _ids.Length > 0 && _ids[^1] >= vocabulary.Count)
+        {
+            throw new InputException($"--vocab-filter {Spec}: id {_ids[^1]} is not in the vocabulary (ids 0-{vocabulary.Count - 1})");
+        }
+        IEnumerable<int> ids = _ids ?? Enumerable.Range(0, vocabulary.Count);
+        int[] admitted = _classes.Count == 0 ? [.. ids] : [.. ids.Where(id => Admits(vocabulary, id))];
+        if (admitted.Length == 0) throw new InputException($"--vocab-filter {Spec} admits no token of the {vocabulary.Count} in this vocabulary");
+        return admitted;
+    }
+
+    private bool Admits(Vocabulary vocabulary, int id)
+    {
+        string type = TokenizerAudit.TypeName(vocabulary.GetTokenType(id));
+        string text = vocabulary.GetText(id);
+        byte[] piece = vocabulary.TokenToPiece(id);
+        foreach (TokenClass c in _classes)
+        {
+            if (!TokenClasses.Contains(c, type, text, piece)) return false;
+        }
+        return true;
+    }
+
+    // One or more ids or ranges (100-199) per line, separated by commas or white space; '#' starts a comment.
+    private static (int[] Ids, string Sha256) ReadIds(string path)
+    {
+        if (path.Length == 0) throw new InputException("--vocab-filter file: needs a path (file:ids.txt)");
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"--vocab-filter: cannot read '{path}': {e.Message}", e);
+        }
+        var ids = new SortedSet<int>();
+        string[] lines = System.Text.Encoding.UTF8.GetString(content).Split('\n');
+        for (int n = 0; n < lines.Length; n++)
+        {
+            string line = lines[n];
+            int hash = line.IndexOf('#', StringComparison.Ordinal);
+            if (hash >= 0) line = line[..hash];
+            foreach (string part in line.Split([',', ' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!TryParseRange(part, out int first, out int last))
+                {
+                    throw new InputException($"--vocab-filter {path}:{n + 1}: '{part}' is not a token id or a range like 100-199");
+                }
+                for (int id = first; id <= last; id++) ids.Add(id);
+            }
+        }
+        if (ids.Count == 0) throw new InputException($"--vocab-filter: '{path}' lists no token id");
+        return ([.. ids], Convert.ToHexStringLower(SHA256.HashData(content)));
+    }
+
+    private static bool TryParseRange(string part, out int first, out int last)
+    {
+        int dash = part.IndexOf('-', 1);
+        string a = dash < 0 ? part : part[..dash], b = dash < 0 ? part : part[(dash + 1)..];
+        last = 0;
+        return int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out first) &&
+               int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out last) && last >= first && last - first < 16_777_216;
+    }
+}
