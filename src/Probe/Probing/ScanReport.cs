@@ -135,14 +135,18 @@ public static class ScanReport
     private static string ToolVersion =>
         typeof(ScanReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
-    private static Dictionary<string, string> HarvestDescription(HarvestSettings h) => h.Enabled
-        ? new()
+    private static Dictionary<string, string> HarvestDescription(HarvestSettings h)
+    {
+        if (!h.Enabled) return new() { ["enabled"] = "false" };
+        var description = new Dictionary<string, string>
         {
             ["prompts"] = string.Join(" | ", h.Prompts.Select(p => p.Length == 0 ? "<BOS>" : p)),
             ["temperatures"] = string.Join(",", h.Temperatures),
             ["tokens_per_run"] = h.TokensPerRun.ToString(CultureInfo.InvariantCulture),
             ["seed"] = h.Seed.ToString(CultureInfo.InvariantCulture),
-            ["vocab_filter"] = h.VocabFilter?.Spec ?? "none",
-        }
-        : new() { ["enabled"] = "false" };
+        };
+        // Only when given, so run.json of an unfiltered scan reads as before the option existed.
+        if (h.VocabFilter is { } filter) description["vocab_filter"] = filter.Spec;
+        return description;
+    }
 }
