@@ -1,4 +1,4 @@
-using System.Globalization;
+using AnomalyProbe.Probe.Runtime;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -46,44 +46,8 @@ public sealed record TokenSelection(string Spec, int? Sample, int Seed)
         return result;
     }
 
-    private static (int First, int Last) ParseRange(string part)
-    {
-        int dash = part.IndexOf('-', 1);
-        string a = dash < 0 ? part : part[..dash], b = dash < 0 ? part : part[(dash + 1)..];
-        if (!int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out int first) ||
-            !int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int last) || last < first)
-        {
-            throw new InputException($"--tokens: '{part}' is not an id or a range like 100-199");
-        }
-        return (first, last);
-    }
-}
-
-/// <summary>
-/// A deterministic 1/n share of a scan: shard i takes the probe groups g with g mod n = i. Groups
-/// are the same B-token groups an unsharded scan forms, so merged shards are bit-identical to it.
-/// </summary>
-public readonly record struct Shard(int Index, int Count)
-{
-    /// <summary>The whole scan.</summary>
-    public static Shard All => new(0, 1);
-
-    /// <summary>Parses "i/n".</summary>
-    public static Shard Parse(string text)
-    {
-        string[] parts = text.Split('/');
-        if (parts.Length != 2 ||
-            !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ||
-            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
-        {
-            throw new InputException($"--shard '{text}' must be i/n with 0 <= i < n, e.g. 0/4");
-        }
-        return new Shard(i, n);
-    }
-
-    /// <summary>Whether this shard runs group <paramref name="group"/>.</summary>
-    public bool Owns(int group) => group % Count == Index;
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{Index}/{Count}";
+    private static (int First, int Last) ParseRange(string part) =>
+        TokenIdRange.TryParse(part, out int first, out int last)
+            ? (first, last)
+            : throw new InputException($"--tokens: '{part}' is not an id or a range like 100-199");
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using AnomalyProbe.Analysis.Tokenizers;
@@ -113,7 +112,7 @@ public sealed class VocabFilter
             if (hash >= 0) line = line[..hash];
             foreach (string part in line.Split([',', ' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!TryParseRange(part, out int first, out int last))
+                if (!TokenIdRange.TryParse(part, out int first, out int last) || last - first >= 1 << 24)
                 {
                     throw new InputException($"--vocab-filter {path}:{n + 1}: '{part}' is not a token id or a range like 100-199");
                 }
@@ -122,14 +121,5 @@ public sealed class VocabFilter
         }
         if (ids.Count == 0) throw new InputException($"--vocab-filter: '{path}' lists no token id");
         return ([.. ids], Convert.ToHexStringLower(SHA256.HashData(content)));
-    }
-
-    private static bool TryParseRange(string part, out int first, out int last)
-    {
-        int dash = part.IndexOf('-', 1);
-        string a = dash < 0 ? part : part[..dash], b = dash < 0 ? part : part[(dash + 1)..];
-        last = 0;
-        return int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out first) &&
-               int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out last) && last >= first && last - first < 16_777_216;
     }
 }

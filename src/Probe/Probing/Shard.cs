@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace AnomalyProbe.Probe.Probing;
+
+/// <summary>
+/// A deterministic 1/n share of a scan: shard i takes the probe groups g with g mod n = i. Groups
+/// are the same B-token groups an unsharded scan forms, so merged shards are bit-identical to it.
+/// </summary>
+public readonly record struct Shard(int Index, int Count)
+{
+    /// <summary>The whole scan.</summary>
+    public static Shard All => new(0, 1);
+
+    /// <summary>Parses "i/n".</summary>
+    public static Shard Parse(string text)
+    {
+        string[] parts = text.Split('/');
+        if (parts.Length != 2 ||
+            !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ||
+            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
+        {
+            throw new InputException($"--shard '{text}' must be i/n with 0 <= i < n, e.g. 0/4");
+        }
+        return new Shard(i, n);
+    }
+
+    /// <summary>Whether this shard runs group <paramref name="group"/>.</summary>
+    public bool Owns(int group) => group % Count == Index;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Index}/{Count}";
+}
