@@ -41,6 +41,11 @@ public sealed unsafe class LlamaModel : IDisposable
             {
                 throw new InputException($"'{path}' is a vocabulary-only GGUF (it has no tensors); this command needs a model with weights");
             }
+            // Spec-valid, and our reader takes them, but llama.cpp's loader refuses them.
+            if (gguf.Metadata.FirstOrDefault(e => e.Value.ElementType == GgufValueType.Array) is { } nested)
+            {
+                throw new InputException($"'{path}': metadata '{GgufText.Printable(nested.Key)}' is an array of arrays, which llama.cpp v{NativeLibraryLoader.ExpectedVersion} cannot load");
+            }
         }
         catch (GgufFormatException e)
         {

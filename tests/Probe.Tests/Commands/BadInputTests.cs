@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Tests.Support;
 
 namespace AnomalyProbe.Probe.Tests.Commands;
@@ -106,6 +107,17 @@ public sealed class BadInputTests : IDisposable
             w.Write(new byte[64]);
         }
         AssertCleanInputError(Generate(Write("offset.gguf", stream.ToArray())), "past");
+    }
+
+    // The GGUF spec allows arrays of arrays (our reader takes them), but llama.cpp v0.5.0's loader
+    // refuses them: they are caught before it (exit 2, not llama.cpp's exit 1).
+    [Fact]
+    public void ArrayOfArraysIsRefusedBeforeLlamaCpp()
+    {
+        GgufValue nested = GgufValue.FromArrays([GgufValue.FromArray<int>([1, 2]), GgufValue.FromArray<int>([3])]);
+        string path = Write("nested.gguf", Gguf.GgufTestFiles.SmallModel().Add("general.nested", nested).ToArray());
+        AssertCleanInputError(CliProcess.Run("inspect", "--model", path), "'general.nested' is an array of arrays");
+        AssertCleanInputError(CliProcess.Run("tokenizer", "audit", "--model", path, "--out", Path.Combine(_dir, "audit")), "'general.nested' is an array of arrays");
     }
 
     [Fact]
