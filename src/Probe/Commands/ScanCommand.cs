@@ -96,6 +96,7 @@ internal static class ScanCommand
         var templates = PromptTemplate.LoadAll(r.TemplateSpecs);
         DateTime started = DateTime.UtcNow;
         using LlamaModel model = LlamaModel.Load(r.ModelPath);
+        r.HarvestFilter?.Candidates(model.Vocabulary); // a filter that admits nothing fails now, not after the probes
         int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
         var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
             r.Batch, r.AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed, r.HarvestFilter));

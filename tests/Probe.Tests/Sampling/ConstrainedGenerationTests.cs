@@ -189,6 +189,7 @@ public sealed class ConstrainedGenerationTests : IDisposable
     [InlineData("cannot read", "generate", "--vocab-filter", "file:/no/such/file")]
     [InlineData("admits no token", "generate", "--vocab-filter", "alpha,file:" + "@bytes")]
     [InlineData("cannot go with --no-harvest", "scan", "--out", "@out", "--vocab-filter", "alpha", "--no-harvest")]
+    [InlineData("admits no token", "scan", "--out", "@out", "--vocab-filter", "alpha,file:@bytes")]
     [InlineData("'bogus' is not a token class", "temperature", "sweep", "--vocab-filter", "bogus")]
     public void BadFiltersGetOneLineAndExitTwo(string message, params string[] args)
     {
@@ -200,5 +201,6 @@ public sealed class ConstrainedGenerationTests : IDisposable
         Assert.False(r.LooksLikeCrash, r.StdErr);
         Assert.Contains(message, r.StdErr, StringComparison.Ordinal);
         Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Path.Combine(_dir, "out", "journal.jsonl")), "nothing is probed before the settings are checked");
     }
 }
