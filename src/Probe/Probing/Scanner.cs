@@ -38,6 +38,12 @@ public static class Scanner
         var templates = settings.Templates.Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
         int[] ids = settings.Tokens.Resolve(model.Vocabulary.Count);
         List<ProbeGroup> plan = Plan(templates.Count, ids, settings.BatchProbes, shard);
+        if (plan.Count == 0)
+        {
+            int groups = (ids.Length + settings.BatchProbes - 1) / settings.BatchProbes;
+            throw new InputException($"--shard {shard}: the {ids.Length} selected ids form {groups} group(s) of up to {settings.BatchProbes} " +
+                $"probes per template, and shard {shard.Index} owns none; use at most {groups} shard(s) or a smaller --batch");
+        }
 
         var header = new JournalHeader(settings.Fingerprint(), shard.ToString(), JsonSerializer.Serialize(settings));
         using ScanJournal journal = ScanJournal.Open(outputDirectory, header, resume);

@@ -16,6 +16,7 @@ public sealed class VocabFilter
 {
     private readonly IReadOnlyList<TokenClass> _classes;
     private readonly int[]? _ids;
+    private readonly bool _readBack;
 
     private VocabFilter(string spec, IReadOnlyList<TokenClass> classes, int[]? ids, string? idsSha256)
     {
@@ -24,6 +25,13 @@ public sealed class VocabFilter
         _ids = ids;
         IdsSha256 = idsSha256;
     }
+
+    /// <summary>
+    /// A filter read back from a journal's settings (merge): it describes the harvest that ran, and
+    /// cannot filter again, as its ids file may have changed or gone since.
+    /// </summary>
+    [JsonConstructor]
+    internal VocabFilter(string spec, string? idsSha256) : this(spec, [], null, idsSha256) => _readBack = true;
 
     /// <summary>The filter as given, normalised (trimmed items, lower-case class names).</summary>
     public string Spec { get; }
@@ -68,6 +76,7 @@ public sealed class VocabFilter
     public int[] Candidates(Vocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
+        if (_readBack) throw new InvalidOperationException($"the filter '{Spec}' was read back from a journal; parse it again to filter");
         if (_ids is not null && _ids.Length > 0 && _ids[^1] >= vocabulary.Count)
         {
             throw new InputException($"--vocab-filter {Spec}: id {_ids[^1]} is not in the vocabulary (ids 0-{vocabulary.Count - 1})");

@@ -152,6 +152,17 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     }
 
     [Fact]
+    public void AShardThatOwnsNoGroupIsRefusedUpFront()
+    {
+        string dir = NewDir("empty-shard");
+        CliResult r = Scan(dir, "--tokens", "0-9", "--shard", "1/2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.False(r.LooksLikeCrash, r.StdErr);
+        Assert.Contains("shard 1 owns none; use at most 1 shard(s)", r.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "journal.jsonl")));
+    }
+
+    [Fact]
     public void SampleAndRangeSelectTheRightIds()
     {
         string dir = NewDir("sample");

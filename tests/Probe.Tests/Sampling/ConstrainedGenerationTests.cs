@@ -184,6 +184,24 @@ public sealed class ConstrainedGenerationTests : IDisposable
         Assert.Contains("other settings", resumed.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ShardsScannedWithAFilterMergeAndKeepIt()
+    {
+        string ids = Path.Combine(_dir, "ids.txt");
+        File.WriteAllText(ids, "259-511\n");
+        string[] shards = [Path.Combine(_dir, "s0"), Path.Combine(_dir, "s1")];
+        for (int i = 0; i < 2; i++)
+        {
+            CliResult r = CliProcess.Run("scan", "--out", shards[i], "--tokens", "259-320", "--threads", "2", "--no-analyze",
+                "--batch", "32", "--shard", $"{i}/2", "--vocab-filter", "alpha,file:" + ids);
+            Assert.True(r.ExitCode == 0, r.StdErr);
+        }
+        string merged = Path.Combine(_dir, "merged");
+        CliResult m = CliProcess.Run("merge", shards[0], shards[1], "--out", merged);
+        Assert.True(m.ExitCode == 0, m.StdErr);
+        Assert.Equal("alpha,file:" + ids, RunInfo.Read(Path.Combine(merged, "run.json")).Settings.Harvest["vocab_filter"]);
+    }
+
     [Theory]
     [InlineData("'bogus' is not a token class", "generate", "--vocab-filter", "bogus")]
     [InlineData("cannot read", "generate", "--vocab-filter", "file:/no/such/file")]
