@@ -2,9 +2,16 @@ using AnomalyProbe.Probe.Gguf;
 
 namespace AnomalyProbe.Probe.Commands;
 
-/// <summary>Runs a command body and turns anticipated failures into one line on stderr plus an exit code.</summary>
+/// <summary>
+/// Runs a command body and turns failures into one line on stderr plus an exit code. Anticipated
+/// failures say what is wrong; anything else is a bug and says so (exit 1), keeping its stack
+/// trace for <c>--verbose</c>.
+/// </summary>
 internal static class CommandRunner
 {
+    /// <summary>Set by <c>--verbose</c>: an unexpected exception then propagates with its stack trace, for a bug report.</summary>
+    public static bool ShowStackTraces { get; set; }
+
     public static int Execute(TextWriter error, Func<int> body)
     {
         try
@@ -34,6 +41,11 @@ internal static class CommandRunner
         catch (OperationCanceledException)
         {
             return Fail(error, "interrupted", ExitCodes.Interrupted);
+        }
+        catch (Exception e) when (!ShowStackTraces)
+        {
+            return Fail(error, $"internal error ({e.GetType().Name}: {e.Message}); this is a bug — rerun with --verbose for the stack trace",
+                ExitCodes.RuntimeFailure);
         }
     }
 

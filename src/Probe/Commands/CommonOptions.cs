@@ -41,6 +41,7 @@ internal static class CommonOptions
     /// <summary>Starts llama.cpp as the global options ask.</summary>
     public static void InitializeRuntime(ParseResult parse)
     {
+        CommandRunner.ShowStackTraces = parse.GetValue(Verbose);
         LlamaRuntime.Initialize(parse.GetValue(LlamaDir), parse.GetValue(Verbose) ? Console.Error : null);
     }
 }
