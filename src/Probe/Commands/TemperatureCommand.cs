@@ -111,8 +111,8 @@ internal static class TemperatureCommand
         Directory.CreateDirectory(outDir);
         string csv = Path.Combine(outDir, "sweep.csv");
         string png = Path.Combine(outDir, "sweep.png");
-        TemperatureSweep.WriteCsv(csv, rows);
-        TemperatureSweep.WritePlot(png, rows);
+        SweepReport.WriteCsv(csv, rows);
+        SweepReport.WritePlot(png, rows);
         output.WriteLine("T\tentropy\tppl_T1\tbyte\tspecial\tunreach\tdistinct");
         foreach (SweepRow r in rows)
         {
