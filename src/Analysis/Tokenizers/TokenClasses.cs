@@ -19,8 +19,9 @@ public enum TokenClass
 
 /// <summary>
 /// Which tokens belong to a <see cref="TokenClass"/>, from the token's type, vocabulary text and the
-/// bytes it renders to. <c>alpha</c> and <c>ascii</c> describe text, so they never admit a byte,
-/// special or unused token even when its bytes would qualify (a &lt;0x41&gt; renders "A").
+/// bytes it renders to, through the audit's <see cref="TokenCategories"/>: "bytes" are the byte_fallback
+/// and partial_utf8 categories, "special" the special and unused ones. <c>alpha</c> and <c>ascii</c>
+/// describe text, so they admit only normal tokens (a &lt;0x41&gt; renders "A" but is not a word).
 /// </summary>
 public static partial class TokenClasses
 {
@@ -55,14 +56,15 @@ public static partial class TokenClasses
     {
         ArgumentNullException.ThrowIfNull(tokenType);
         ArgumentNullException.ThrowIfNull(text);
-        bool isByte = tokenType == "byte" || (!piece.IsEmpty && PieceText.ClassifyUtf8(piece) != Utf8Status.Valid);
-        bool isSpecial = tokenType is "control" or "unknown" or "unused" || TokenCategories.IsPlaceholderText(text);
+        // The audit's category rules, reachability aside (a class is about what a token is, not how text reaches it).
+        TokenCategory category = TokenCategories.Classify(tokenType, text, PieceText.ClassifyUtf8(piece), reachable: true);
+        bool isText = category == TokenCategory.Normal && !piece.IsEmpty;
         return tokenClass switch
         {
-            TokenClass.NoBytes => !isByte,
-            TokenClass.NoSpecial => !isSpecial,
-            TokenClass.Ascii => !isByte && !isSpecial && !piece.IsEmpty && IsAsciiText(piece),
-            TokenClass.Alpha => !isByte && !isSpecial && !piece.IsEmpty && WordPattern().IsMatch(Encoding.UTF8.GetString(piece)),
+            TokenClass.NoBytes => category is not (TokenCategory.ByteFallback or TokenCategory.PartialUtf8),
+            TokenClass.NoSpecial => category is not (TokenCategory.Special or TokenCategory.Unused),
+            TokenClass.Ascii => isText && IsAsciiText(piece),
+            TokenClass.Alpha => isText && WordPattern().IsMatch(Encoding.UTF8.GetString(piece)),
             _ => throw new ArgumentOutOfRangeException(nameof(tokenClass), tokenClass, "unknown token class"),
         };
     }

@@ -134,6 +134,7 @@ public sealed unsafe class Vocabulary
                 }
                 if (n == int.MinValue) throw new InputException($"text of {utf8.Length} bytes tokenizes to more than 2^31 tokens");
                 if (n >= 0) return n == capacity ? tokens : tokens[..n];
+                if (-n <= capacity) throw new LlamaException($"llama_tokenize failed (code {n})");
                 capacity = -n;
             }
         }

@@ -42,9 +42,9 @@ public sealed class Generator(LlamaContext context)
             ReadOnlySpan<float> logits = context.GetLogits(batch.Count - 1);
             TokenChoice choice = sampler.Sample(logits);
             observer?.Invoke(generated, logits, choice);
-            double pAtT1 = ProbabilityAtTemperatureOne(logits, choice.Token);
+            double logPAtT1 = logits[choice.Token] - LogSumExp(logits);
             bool ends = vocabulary.IsEndOfGeneration(choice.Token);
-            onToken(new GeneratedToken(generated, choice, pAtT1, vocabulary.TokenToPiece(choice.Token), ends));
+            onToken(new GeneratedToken(generated, choice, logPAtT1, vocabulary.TokenToPiece(choice.Token), ends));
             generated++;
             if (ends || position >= context.ContextSize) break;
             batch.Clear();
@@ -54,12 +54,8 @@ public sealed class Generator(LlamaContext context)
         return generated;
     }
 
-    /// <summary>softmax(logits)[token] at T = 1.</summary>
-    public static double ProbabilityAtTemperatureOne(ReadOnlySpan<float> logits, int token) =>
-        Math.Exp(logits[token] - LogSumExp(logits));
-
     /// <summary>log Σ exp(logits), shifted by the max and summed in double so it never overflows.</summary>
-    public static double LogSumExp(ReadOnlySpan<float> logits)
+    private static double LogSumExp(ReadOnlySpan<float> logits)
     {
         float max = TensorPrimitives.Max(logits);
         double sum = 0;

@@ -35,12 +35,11 @@ public static class TemperatureSweep
             for (int s = 0; s < samples; s++)
             {
                 var emitted = new List<int>();
-                generator.Generate(prompt, new TokenSampler(new SamplingOptions(t, Seed: seed + s), candidates), maxTokens, _ => { },
-                    (int _, ReadOnlySpan<float> logits, in TokenChoice c) =>
+                generator.Generate(prompt, new TokenSampler(new SamplingOptions(t, Seed: seed + s), candidates), maxTokens, token =>
                     {
-                        negLogP += Generator.LogSumExp(logits) - c.Logit;
-                        emitted.Add(c.Token);
-                    }, cancellation);
+                        negLogP -= token.LogProbabilityAtT1;
+                        emitted.Add(token.Choice.Token);
+                    }, cancellation: cancellation);
                 foreach (int id in emitted)
                 {
                     TokenAttributes a = vocabulary.GetAttributes(id);
