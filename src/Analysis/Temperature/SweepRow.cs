@@ -7,8 +7,8 @@ namespace AnomalyProbe.Analysis.Temperature;
 /// <param name="Samples">Continuations generated.</param>
 /// <param name="Tokens">Tokens emitted over all continuations.</param>
 /// <param name="LogPerplexityAtOne">Mean −log p_{T=1} of the emitted tokens (nats).</param>
-/// <param name="ByteShare">Share of emitted tokens that are byte-fallback tokens.</param>
-/// <param name="SpecialShare">Share that are control (special) tokens.</param>
+/// <param name="ByteShare">Share of emitted tokens in the audit's byte_fallback category.</param>
+/// <param name="SpecialShare">Share in its special or unused categories (control, unknown, reserved).</param>
 /// <param name="UnreachableShare">Share the tokenizer audit finds unreachable (control tokens included: plain text never produces them).</param>
 /// <param name="DistinctRatio">Mean over continuations of distinct tokens / tokens.</param>
 public sealed record SweepRow(

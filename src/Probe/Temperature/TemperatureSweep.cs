@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Temperature;
+using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Probe.Runtime;
 using AnomalyProbe.Probe.Sampling;
 
@@ -18,8 +19,8 @@ public static class TemperatureSweep
     {
         Vocabulary vocabulary = context.Model.Vocabulary;
         var generator = new Generator(context);
-        // Reachability as the tokenizer audit defines it (one definition everywhere).
-        IReadOnlyList<AnomalyProbe.Analysis.Tokenizers.AuditRecord> audit = Tokenizers.TokenizerAudit.Run(vocabulary);
+        // Byte, special and reachable as the tokenizer audit defines them (one definition everywhere).
+        IReadOnlyList<AuditRecord> audit = Tokenizers.TokenizerAudit.Run(vocabulary);
         var rows = new List<SweepRow>();
 
         float[] promptLogits = [];
@@ -42,10 +43,10 @@ public static class TemperatureSweep
                     }, cancellation: cancellation);
                 foreach (int id in emitted)
                 {
-                    TokenAttributes a = vocabulary.GetAttributes(id);
-                    if ((a & TokenAttributes.Byte) != 0) bytes++;
-                    if ((a & TokenAttributes.Control) != 0) special++;
-                    if (!audit[id].Reachable) unreach++;
+                    AuditRecord r = audit[id];
+                    if (r.Category == TokenCategory.ByteFallback) bytes++;
+                    if (r.Category is TokenCategory.Special or TokenCategory.Unused) special++;
+                    if (!r.Reachable) unreach++;
                 }
                 tokens += emitted.Count;
                 if (emitted.Count > 0) distinct += emitted.Distinct().Count() / (double)emitted.Count;
