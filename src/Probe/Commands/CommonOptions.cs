@@ -38,6 +38,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    /// <summary><c>--vocab-filter</c> of generate, scan (its harvest) and temperature sweep; <paramref name="what"/> starts the description.</summary>
+    public static Option<string?> VocabFilter(string what) => new("--vocab-filter")
+    {
+        Description = what + ": comma-separated classes a token must all satisfy — alpha (words: optional leading space, " +
+                      "letters only), ascii (printable ASCII text), no-bytes (no <0xNN> or partial-UTF-8 tokens), no-special " +
+                      "(no control/unknown/unused tokens) — and/or file:PATH (ids or ranges like 100-199, one or more per line)",
+        HelpName = "CLASSES",
+    };
+
     /// <summary>Starts llama.cpp as the global options ask.</summary>
     public static void InitializeRuntime(ParseResult parse)
     {

@@ -57,7 +57,7 @@ internal static class GenerateCommand
             Description = "Instead of text, print one tab-separated row per token: step, id, vocabulary text, rendered piece, " +
                           "logit, probability under T, probability at T=1, and the logit margin to the runner-up",
         };
-        Option<string?> vocabFilter = VocabFilterOption("Restrict sampling to a token class");
+        Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict sampling to a token class");
         Option<bool> logitMargin = new("--logit-margin")
         {
             Description = "With --show-tokens (implied): add the runner-up token and judge each margin against numerical " +
@@ -90,15 +90,6 @@ internal static class GenerateCommand
         })));
         return command;
     }
-
-    /// <summary><c>--vocab-filter</c>, shared with <c>scan</c> (its harvest) and <c>temperature sweep</c>.</summary>
-    internal static Option<string?> VocabFilterOption(string what) => new("--vocab-filter")
-    {
-        Description = what + ": comma-separated classes a token must all satisfy — alpha (words: optional leading space, " +
-                      "letters only), ascii (printable ASCII text), no-bytes (no <0xNN> or partial-UTF-8 tokens), no-special " +
-                      "(no control/unknown/unused tokens) — and/or file:PATH (ids or ranges like 100-199, one or more per line)",
-        HelpName = "CLASSES",
-    };
 
     internal sealed record GenerateSettings(
         string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, VocabFilter? Filter,

@@ -54,7 +54,7 @@ internal static class ScanCommand
         Option<string?> shard = new("--shard") { Description = "Scan a deterministic 1/n share: probe groups g with g mod n = i", HelpName = "i/n" };
         Option<bool> resume = new("--resume") { Description = "Continue the journal in --out where it stopped" };
         Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
-        Option<string?> vocabFilter = GenerateCommand.VocabFilterOption("Restrict the T→0⁻ harvest's sampling (the probes still cover every --tokens id)");
+        Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict the T→0⁻ harvest's sampling (the probes still cover every --tokens id)");
         Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
         Option<int> answerTokens = AnswerTokensOption();
         Option<bool> noAnalyze = new("--no-analyze") { Description = "Skip adding the embedding geometry (see analyze)" };

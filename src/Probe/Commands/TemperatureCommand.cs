@@ -79,7 +79,7 @@ internal static class TemperatureCommand
         Option<int> maxTokens = new("--max-tokens", "-n") { Description = "Tokens per continuation at most", HelpName = "N", DefaultValueFactory = _ => 64 };
         Option<int> seed = new("--seed") { Description = "Seed of the first continuation (the i-th uses seed+i)", HelpName = "S", DefaultValueFactory = _ => 42 };
         Option<string> outDir = new("--out", "-o") { Description = "Directory for sweep.csv and sweep.png", HelpName = "DIR", DefaultValueFactory = _ => "." };
-        Option<string?> vocabFilter = GenerateCommand.VocabFilterOption("Restrict sampling at every temperature");
+        Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict sampling at every temperature");
         Option<int> threads = CommonOptions.Threads();
         var command = new Command("sweep", "Entropy, perplexity and token classes of generations across temperatures; writes sweep.csv and sweep.png")
         {
