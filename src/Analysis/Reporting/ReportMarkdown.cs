@@ -27,7 +27,7 @@ public static class ReportMarkdown
         RunInfo run = r.Run;
         md.AppendLine(Invariant($"# AnomalyProbe report: {run.Model.FileName}"));
         md.AppendLine();
-        md.AppendLine(Invariant($"- model: `{run.Model.Path}` ({run.Model.SizeBytes:N0} bytes, sha256 `{run.Model.Sha256[..16]}…`), llama.cpp {run.LlamaCppVersion}, {run.Tool.Name} {run.Tool.Version}"));
+        md.AppendLine(Invariant($"- model: `{run.Model.Path}` ({run.Model.SizeBytes:N0} bytes, sha256 `{run.Model.Sha256[..16]}…`), llama.cpp {run.Engine.Summary}, {run.Tool.Name} {run.Tool.Version}"));
         md.AppendLine(Invariant($"- probes: {run.Counts.Probes:N0} ({run.Counts.Tokens:N0} tokens × {run.Templates.Count} templates: {string.Join(", ", run.Templates.Select(t => t.Name))}), runner {run.Settings.Runner}, batch {run.Settings.Batch}, tokens `{run.Settings.Tokens}`"));
         md.AppendLine(Invariant($"- failure: {run.Threshold.Description}"));
         md.AppendLine(Invariant($"- embeddings: {(r.Tied ? "tied (one matrix serves as input and output)" : "untied (input and output measured separately, `out_` columns)")}; Magikarp reference: {r.ReferenceSource}"));

@@ -23,8 +23,8 @@ public sealed record RunInfo
     /// <summary>The tool that made the run.</summary>
     public required ToolInfo Tool { get; init; }
 
-    /// <summary>Version of the llama.cpp build used.</summary>
-    public required string LlamaCppVersion { get; init; }
+    /// <summary>The llama.cpp build used.</summary>
+    public required EngineInfo Engine { get; init; }
 
     /// <summary>The model file.</summary>
     public required ModelInfo Model { get; init; }

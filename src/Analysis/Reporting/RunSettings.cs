@@ -18,6 +18,9 @@ public sealed record RunSettings
     /// <summary>CPU threads (0 = all cores).</summary>
     public required int Threads { get; init; }
 
+    /// <summary>Model layers offloaded to a GPU (0 on CPU).</summary>
+    public int GpuLayers { get; init; }
+
     /// <summary>Shard as "i/n"; null when unsharded.</summary>
     public string? Shard { get; init; }
 

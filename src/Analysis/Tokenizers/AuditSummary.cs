@@ -18,7 +18,7 @@ public sealed record AuditReport
     public required ToolInfo Tool { get; init; }
 
     /// <summary>The llama.cpp version whose tokenizer was used.</summary>
-    public required string LlamaCppVersion { get; init; }
+    public required string LlamaCpp { get; init; }
 
     /// <summary>Wall-clock time of the audit.</summary>
     public double ElapsedSeconds { get; init; }
@@ -64,7 +64,7 @@ public static class AuditSummary
             ["file", $"{Code(v.Path)} ({Count(v.SizeBytes)} bytes, sha256 {Code(v.Sha256)})"],
             ["vocabulary", $"{Cell(v.Name ?? "-")}: {Count(v.TokenCount)} tokens, {Cell(v.TokenizerSummary)}"],
             ["special tokens", v.SpecialTokens.Count == 0 ? "-" : string.Join(", ", v.SpecialTokens.Select(s => $"{s.Role} {s.Id} {Spelling(s.Text)}"))],
-            ["tool", $"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCppVersion} (its own tokenizer)"],
+            ["tool", $"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCpp} (its own tokenizer)"],
             ["time", $"{Number(report.ElapsedSeconds, "F1")} s"],
         ]);
 

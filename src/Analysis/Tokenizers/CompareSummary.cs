@@ -28,7 +28,7 @@ public sealed record CompareReport
     public required ToolInfo Tool { get; init; }
 
     /// <summary>The llama.cpp version whose tokenizers were used.</summary>
-    public required string LlamaCppVersion { get; init; }
+    public required string LlamaCpp { get; init; }
 
     /// <summary>Wall-clock time.</summary>
     public double ElapsedSeconds { get; init; }
@@ -75,7 +75,7 @@ public static class CompareSummary
             ["scan", report.ScanA is null ? "-" : $"{Code(report.ScanA.Path)}: {Count(report.ScanA.FailedCount)} of {Count(report.ScanA.Count)} failed",
                      report.ScanB is null ? "-" : $"{Code(report.ScanB.Path)}: {Count(report.ScanB.FailedCount)} of {Count(report.ScanB.Count)} failed"],
         ]);
-        w.WriteLine($"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCppVersion} (its own tokenizers), {Number(report.ElapsedSeconds, "F1")} s.");
+        w.WriteLine($"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCpp} (its own tokenizers), {Number(report.ElapsedSeconds, "F1")} s.");
         w.WriteLine();
 
         WriteMatching(w, diff);

@@ -74,7 +74,7 @@ public static class ProbeBenchmark
     private static double Ceiling(LlamaModel model, TemplateTokens template, ReadOnlySpan<int> tokens, ContextOptions options)
     {
         using LlamaContext context = LlamaContext.Create(model, options);
-        using var batch = new LlamaBatch(context.BatchSize);
+        var batch = new LlamaBatch(context.BatchSize);
         batch.AddSequence(template.Prefix, 0, 0, logitsForLast: false);
         context.DecodeOrThrow(batch);
         int p = template.Prefix.Length;

@@ -35,13 +35,14 @@ internal static class BenchCommand
         Option<int> naiveProbes = new("--naive-probes") { Description = "Naive probes measured per template", HelpName = "N", DefaultValueFactory = _ => 16 };
         Option<bool> exact = new("--exact") { Description = "Measure the exact mode (float32 KV, no flash attention)" };
         Option<int> answerTokens = ScanCommand.AnswerTokensOption();
+        Option<int?> gpuLayers = CommonOptions.GpuLayers();
         Option<bool> json = CommonOptions.Json();
 
         var command = new Command("bench",
             "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
             "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
         {
-            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, answerTokens, json,
+            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, answerTokens, gpuLayers, json,
         };
         command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
         {
@@ -51,7 +52,7 @@ internal static class BenchCommand
             string path = parse.GetValue(synthetic) is { } shape
                 ? SyntheticModel.GetOrCreate(ParseShape(shape), progress: m => Console.Error.WriteLine($"bench: {m}"))
                 : parse.GetValue(model)!;
-            using LlamaModel loaded = LlamaModel.Load(path);
+            using LlamaModel loaded = LlamaModel.Load(path, gpuLayers: parse.GetValue(gpuLayers));
             int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
             BenchmarkReport report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),

@@ -24,9 +24,17 @@ internal static class CommonOptions
 
     public static Option<string?> LlamaDir { get; } = new("--llama-dir")
     {
-        Description = "Directory of another llama.cpp v0.5.0 build to use (same as ANOMALYPROBE_LLAMA_DIR)",
+        Description = "Directory of a custom llama.cpp build to use instead of the LLamaSharp backend package's (libllama, libggml, libggml-base of the same commit, c0c7e147); same as ANOMALYPROBE_LLAMA_DIR",
         HelpName = "DIR",
         Recursive = true,
+    };
+
+    /// <summary><c>--gpu-layers</c> of every command that loads weights.</summary>
+    public static Option<int?> GpuLayers() => new("--gpu-layers")
+    {
+        Description = "Layers to offload to the GPU (default: all when the backend found a GPU — LLamaSharp.Backend.Cuda12 or " +
+                      "Vulkan, see -p:LlamaBackend — and 0 on the CPU backend, which refuses any other value)",
+        HelpName = "N",
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
@@ -51,6 +59,6 @@ internal static class CommonOptions
     public static void InitializeRuntime(ParseResult parse)
     {
         CommandRunner.ShowStackTraces = parse.GetValue(Verbose);
-        LlamaRuntime.Initialize(parse.GetValue(LlamaDir), parse.GetValue(Verbose) ? Console.Error : null);
+        LlamaRuntime.Configure(parse.GetValue(LlamaDir), parse.GetValue(Verbose) ? Console.Error : null);
     }
 }

@@ -65,10 +65,11 @@ internal static class GenerateCommand
         };
         Option<bool> raw = new("--raw") { Description = "Write the exact bytes (no escaping of control characters or invalid UTF-8)" };
         Option<int> threads = CommonOptions.Threads();
+        Option<int?> gpuLayers = CommonOptions.GpuLayers();
 
         var command = new Command("generate", "Generate text at any temperature. T→0⁻ picks the least likely token at every step.")
         {
-            model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, threads,
+            model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, threads, gpuLayers,
         };
         command.Validators.Add(r =>
         {
@@ -85,7 +86,7 @@ internal static class GenerateCommand
             var settings = new GenerateSettings(
                 parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(maxTokens),
                 new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(minP), parse.GetValue(seed)),
-                filter, parse.GetValue(showTokens) || margins, margins, parse.GetValue(raw), parse.GetValue(threads));
+                filter, parse.GetValue(showTokens) || margins, margins, parse.GetValue(raw), parse.GetValue(threads), parse.GetValue(gpuLayers));
             return Run(settings, Console.OpenStandardOutput(), Console.Error, cancellation);
         })));
         return command;
@@ -93,11 +94,11 @@ internal static class GenerateCommand
 
     internal sealed record GenerateSettings(
         string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, VocabFilter? Filter,
-        bool ShowTokens, bool LogitMargin, bool Raw, int Threads);
+        bool ShowTokens, bool LogitMargin, bool Raw, int Threads, int? GpuLayers = null);
 
     internal static int Run(GenerateSettings s, Stream stdout, TextWriter stderr, CancellationToken cancellation)
     {
-        using LlamaModel model = LlamaModel.Load(s.ModelPath);
+        using LlamaModel model = LlamaModel.Load(s.ModelPath, gpuLayers: s.GpuLayers);
         Vocabulary vocabulary = model.Vocabulary;
         int[] prompt = vocabulary.Tokenize(s.Prompt, addSpecial: true);
         if (prompt.Length == 0 && vocabulary.Bos >= 0) prompt = [vocabulary.Bos];

@@ -48,6 +48,8 @@ internal static class InspectCommand
         Fact("file type", r.FileType);
         Fact("vocabulary", $"{r.VocabularySize} tokens, type {r.VocabularyType} (tokenizer.ggml.model={r.TokenizerModel ?? "-"}, pre={r.PreTokenizer ?? "-"})");
         Fact("special tokens", string.Join(", ", r.SpecialTokens.Select(s => $"{s.Role} {s.Id} '{s.Text}'")));
+        Fact("llama.cpp", $"{r.Engine.LlamaCppCommit} (ggml {r.Engine.GgmlVersion} {r.Engine.GgmlCommit}) from {r.Engine.Backend}, {r.Engine.Variant}: {r.Engine.Library}");
+        Fact("devices", string.Join(", ", r.Engine.Devices));
         console.Write(facts);
 
         var tensors = new Table().Title($"tensors ({r.Tensors.Count})").AddColumns("name", "type", "shape", "bytes");

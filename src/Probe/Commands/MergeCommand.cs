@@ -83,7 +83,7 @@ internal static class MergeCommand
         }
 
         JournalContents contents = ScanJournal.ReadOnly(Path.Combine(output, ScanJournal.FileName));
-        var info = ScanReport.Write(output, settings, Shard.All, 0, contents, model.Vocabulary, threshold,
+        var info = ScanReport.Write(output, settings, Shard.All, 0, 0, contents, model.Vocabulary, threshold,
             new ScanTiming(started, DateTime.UtcNow, 0, 0));
         Console.Out.WriteLine($"merged {shards.Count} shards");
         AnalyzeCommand.Run(output, modelPath, referenceFile: null);

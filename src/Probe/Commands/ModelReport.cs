@@ -1,3 +1,4 @@
+using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Runtime;
@@ -20,7 +21,8 @@ internal sealed record ModelReport(
     string? PreTokenizer,
     IReadOnlyList<SpecialToken> SpecialTokens,
     IReadOnlyList<TensorRow> Tensors,
-    IReadOnlyList<MetadataRow> Metadata)
+    IReadOnlyList<MetadataRow> Metadata,
+    EngineInfo Engine)
 {
     public static ModelReport Build(string path)
     {
@@ -51,7 +53,8 @@ internal sealed record ModelReport(
             gguf.GetString("tokenizer.ggml.pre"),
             special,
             gguf.Tensors.Select(t => new TensorRow(t.Name, t.Type.ToString(), [.. t.Dimensions], t.ByteSize)).ToList(),
-            gguf.Metadata.Select(m => new MetadataRow(m.Key, Summarize(m.Value))).ToList());
+            gguf.Metadata.Select(m => new MetadataRow(m.Key, Summarize(m.Value))).ToList(),
+            LlamaRuntime.Engine);
     }
 
     private static string Summarize(GgufValue value) =>

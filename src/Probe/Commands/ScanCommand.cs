@@ -57,6 +57,7 @@ internal static class ScanCommand
         Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict the T→0⁻ harvest's sampling (the probes still cover every --tokens id)");
         Option<bool> naive = new("--naive") { Description = "Use the naive runner (one probe at a time, full prompt): the baseline and oracle" };
         Option<int> answerTokens = AnswerTokensOption();
+        Option<int?> gpuLayers = CommonOptions.GpuLayers();
         Option<bool> noAnalyze = new("--no-analyze") { Description = "Skip adding the embedding geometry (see analyze)" };
         Option<bool> exact = new("--exact")
         {
@@ -68,7 +69,7 @@ internal static class ScanCommand
             "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
             "loses at most the batch in flight; --resume continues exactly.")
         {
-            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, vocabFilter, naive, exact, answerTokens, noAnalyze,
+            model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, vocabFilter, naive, exact, answerTokens, gpuLayers, noAnalyze,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
@@ -78,7 +79,8 @@ internal static class ScanCommand
             var request = new ScanRequest(
                 parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
                 parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
-                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze), filter);
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze), filter,
+                parse.GetValue(gpuLayers));
             return Run(request, cancellation);
         })));
         return command;
@@ -87,7 +89,7 @@ internal static class ScanCommand
     internal sealed record ScanRequest(
         string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
         string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze,
-        VocabFilter? HarvestFilter = null);
+        VocabFilter? HarvestFilter = null, int? GpuLayers = null);
 
     internal static int Run(ScanRequest r, CancellationToken cancellation)
     {
@@ -95,7 +97,7 @@ internal static class ScanCommand
         ScanReport.ChooseThreshold(r.Threshold, [0.5]); // validate the spelling before hours of work
         var templates = PromptTemplate.LoadAll(r.TemplateSpecs);
         DateTime started = DateTime.UtcNow;
-        using LlamaModel model = LlamaModel.Load(r.ModelPath);
+        using LlamaModel model = LlamaModel.Load(r.ModelPath, gpuLayers: r.GpuLayers);
         r.HarvestFilter?.Candidates(model.Vocabulary); // a filter that admits nothing fails now, not after the probes
         int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
         var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
@@ -110,7 +112,7 @@ internal static class ScanCommand
         }
 
         JournalContents journal = ScanJournal.ReadOnly(outcome.JournalPath);
-        RunInfo info = ScanReport.Write(r.OutputDirectory, settings, r.Shard, threads, journal, model.Vocabulary, r.Threshold,
+        RunInfo info = ScanReport.Write(r.OutputDirectory, settings, r.Shard, threads, model.GpuLayers, journal, model.Vocabulary, r.Threshold,
             new ScanTiming(started, DateTime.UtcNow, outcome.ProbesThisRun, outcome.ProbeSeconds));
         if (r.Analyze) AnalyzeCommand.Run(r.OutputDirectory, model.Path, referenceFile: null);
         PrintSummary(info, r.OutputDirectory);

@@ -27,23 +27,24 @@ internal static class TemperatureCommand
             Required = true,
         };
         Option<int> threads = CommonOptions.Threads();
+        Option<int?> gpuLayers = CommonOptions.GpuLayers();
         var command = new Command("fit", "The temperature T* that maximises the likelihood of a text under the model (teacher forcing)")
         {
-            model, text, threads,
+            model, text, threads, gpuLayers,
         };
         command.SetAction((parse, _) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
             CommonOptions.InitializeRuntime(parse);
-            return RunFit(parse.GetValue(model)!, parse.GetValue(text)!, parse.GetValue(threads), Console.Out);
+            return RunFit(parse.GetValue(model)!, parse.GetValue(text)!, parse.GetValue(threads), Console.Out, parse.GetValue(gpuLayers));
         })));
         return command;
     }
 
-    internal static int RunFit(string modelPath, string textPath, int threads, TextWriter output)
+    internal static int RunFit(string modelPath, string textPath, int threads, TextWriter output, int? gpuLayers = null)
     {
         string content = File.ReadAllText(textPath, Encoding.UTF8);
         if (string.IsNullOrWhiteSpace(content)) throw new InputException($"'{textPath}' is empty: there is nothing to fit");
-        using LlamaModel model = LlamaModel.Load(modelPath);
+        using LlamaModel model = LlamaModel.Load(modelPath, gpuLayers: gpuLayers);
         int[] tokens = model.Vocabulary.Tokenize(content, addSpecial: true);
         if (tokens.Length == 0 || tokens[0] != model.Vocabulary.Bos) tokens = [model.Vocabulary.Bos, .. tokens];
         using LlamaContext context = TeacherForcing.CreateContext(model, threads);
@@ -81,26 +82,27 @@ internal static class TemperatureCommand
         Option<string> outDir = new("--out", "-o") { Description = "Directory for sweep.csv and sweep.png", HelpName = "DIR", DefaultValueFactory = _ => "." };
         Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict sampling at every temperature");
         Option<int> threads = CommonOptions.Threads();
+        Option<int?> gpuLayers = CommonOptions.GpuLayers();
         var command = new Command("sweep", "Entropy, perplexity and token classes of generations across temperatures; writes sweep.csv and sweep.png")
         {
-            model, prompt, temperatures, samples, maxTokens, seed, vocabFilter, outDir, threads,
+            model, prompt, temperatures, samples, maxTokens, seed, vocabFilter, outDir, threads, gpuLayers,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
         {
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);
             return RunSweep(parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(temperatures)!, parse.GetValue(samples),
-                parse.GetValue(maxTokens), parse.GetValue(seed), parse.GetValue(outDir)!, parse.GetValue(threads), filter, Console.Out, cancellation);
+                parse.GetValue(maxTokens), parse.GetValue(seed), parse.GetValue(outDir)!, parse.GetValue(threads), filter, Console.Out, cancellation, parse.GetValue(gpuLayers));
         })));
         return command;
     }
 
     internal static int RunSweep(string modelPath, string promptText, IReadOnlyList<Temperature> temperatures, int samples, int maxTokens,
-        int seed, string outDir, int threads, VocabFilter? filter, TextWriter output, CancellationToken cancellation)
+        int seed, string outDir, int threads, VocabFilter? filter, TextWriter output, CancellationToken cancellation, int? gpuLayers = null)
     {
         if (samples < 1) throw new InputException("--samples must be >= 1");
         if (maxTokens < 1) throw new InputException("--max-tokens must be >= 1");
-        using LlamaModel model = LlamaModel.Load(modelPath);
+        using LlamaModel model = LlamaModel.Load(modelPath, gpuLayers: gpuLayers);
         int[] prompt = model.Vocabulary.Tokenize(promptText, addSpecial: true);
         if (prompt.Length == 0 && model.Vocabulary.Bos >= 0) prompt = [model.Vocabulary.Bos];
         int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + maxTokens + 1);

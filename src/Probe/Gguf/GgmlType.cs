@@ -1,6 +1,6 @@
 namespace AnomalyProbe.Probe.Gguf;
 
-/// <summary>Tensor element types of ggml, with the ids used in GGUF files (ggml.h, llama.cpp v0.5.0).</summary>
+/// <summary>Tensor element types of ggml, with the ids used in GGUF files (ggml.h).</summary>
 /// <remarks>Ids 4, 5 and 31..33, 36..38 were removed from ggml and are rejected as unknown.</remarks>
 public enum GgmlType
 {

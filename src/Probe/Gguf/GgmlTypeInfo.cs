@@ -8,7 +8,7 @@ namespace AnomalyProbe.Probe.Gguf;
 /// <param name="TypeSize">Bytes per block.</param>
 public readonly record struct GgmlTypeInfo(GgmlType Type, string Name, int BlockSize, int TypeSize)
 {
-    // Block and type sizes from the type_traits table of ggml/src/ggml.c (llama.cpp v0.5.0).
+    // Block and type sizes from the type_traits table of ggml/src/ggml.c.
     private static readonly GgmlTypeInfo[] Table =
     [
         new(GgmlType.F32, "f32", 1, 4),

@@ -1,29 +1,65 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using LLama.Native;
 
 namespace AnomalyProbe.Probe.Native;
 
 /// <summary>
-/// Receives llama.cpp's and ggml's log (they share one callback) so it never reaches the
-/// terminal unasked. Silent by default; <c>--verbose</c> points <see cref="Sink"/> at stderr.
+/// Receives llama.cpp's and ggml's log (through LLamaSharp's callback, which also carries
+/// LLamaSharp's own loader messages) so it never reaches the terminal unasked. Silent by default;
+/// <c>--verbose</c> points <see cref="Sink"/> at stderr. Error lines are kept so failures can quote them.
 /// </summary>
-internal static unsafe class NativeLog
+internal static class NativeLog
 {
-    /// <summary>Where native log text goes; null discards it.</summary>
+    private static readonly Lock s_gate = new();
+    private static readonly List<string> s_errors = [];
+    private static readonly List<string> s_loaderFailures = [];
+    private static LLamaLogLevel s_lastLevel;
+
+    /// <summary>Where log text goes; null discards it.</summary>
     public static volatile TextWriter? Sink;
 
-    /// <summary>The last error-level line, kept even when silent so failures can quote it.</summary>
-    public static volatile string? LastError;
+    /// <summary>The callback handed to LLamaSharp (kept in a field so it is never collected).</summary>
+    public static readonly NativeLogConfig.LLamaLogCallback Callback = OnLog;
 
-    public static void Install() => NativeMethods.llama_log_set(&OnLog, null);
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnLog(int level, byte* text, void* userData)
+    /// <summary>The last error-level message since <see cref="ResetErrors"/>, or null.</summary>
+    public static string? LastError
     {
-        string? message = Marshal.PtrToStringUTF8((IntPtr)text);
-        if (message is null) return;
-        const int ggmlLogLevelError = 4;
-        if (level == ggmlLogLevelError) LastError = message.TrimEnd();
+        get
+        {
+            lock (s_gate) return s_errors.Count == 0 ? null : s_errors[^1];
+        }
+    }
+
+    /// <summary>Forgets the error lines seen so far (call before the operation whose failure you want to explain).</summary>
+    public static void ResetErrors()
+    {
+        lock (s_gate) s_errors.Clear();
+    }
+
+    /// <summary>The files LLamaSharp's loader tried and failed to open, in order.</summary>
+    public static IReadOnlyList<string> LoaderFailures
+    {
+        get
+        {
+            lock (s_gate) return [.. s_loaderFailures];
+        }
+    }
+
+    private static void OnLog(LLamaLogLevel level, string message)
+    {
+        lock (s_gate)
+        {
+            // llama.cpp continues a line with level "continue"; it belongs to the line before it.
+            LLamaLogLevel effective = level == LLamaLogLevel.Continue ? s_lastLevel : level;
+            s_lastLevel = effective;
+            if (effective == LLamaLogLevel.Error)
+            {
+                if (level == LLamaLogLevel.Continue && s_errors.Count > 0) s_errors[^1] = (s_errors[^1] + message).TrimEnd();
+                else s_errors.Add(message.TrimEnd());
+                if (s_errors.Count > 64) s_errors.RemoveAt(0);
+            }
+            const string failed = "Failed Loading '";
+            if (message.StartsWith(failed, StringComparison.Ordinal)) s_loaderFailures.Add(message[failed.Length..].TrimEnd().TrimEnd('\''));
+        }
         Sink?.Write(message);
     }
 }

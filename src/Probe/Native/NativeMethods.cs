@@ -3,33 +3,84 @@ using System.Runtime.InteropServices;
 namespace AnomalyProbe.Probe.Native;
 
 /// <summary>
-/// The llama.cpp / ggml C functions the project uses, and no others. Split into partial files
-/// by header area. Library names are logical; <see cref="NativeLibraryLoader"/> maps them to files.
+/// The few C functions LLamaSharp 0.30.0 does not expose or keeps internal, bound to the very
+/// libraries LLamaSharp loaded: the library names are logical and only <see cref="NativeLibraries"/>
+/// resolves them (to the handles of the files LLamaSharp opened), so nothing here can bind to
+/// another copy of llama.cpp on the system search path.
 /// </summary>
 internal static unsafe partial class NativeMethods
 {
-    internal const string Llama = "llama";
-    internal const string Ggml = "ggml";
-    internal const string GgmlBase = "ggml-base";
+    internal const string Llama = "anomalyprobe:llama";
+    internal const string Ggml = "anomalyprobe:ggml";
+    internal const string GgmlBase = "anomalyprobe:ggml-base";
+
+    // --- libllama: the vocabulary at the byte level (LLamaSharp's own getters are internal) ---
 
     [LibraryImport(Llama)]
-    internal static partial byte* llama_version();
+    internal static partial IntPtr llama_model_get_vocab(IntPtr model);
 
     [LibraryImport(Llama)]
-    internal static partial void llama_backend_init();
+    internal static partial byte* llama_vocab_get_text(IntPtr vocab, int token);
 
     [LibraryImport(Llama)]
-    internal static partial void llama_log_set(delegate* unmanaged[Cdecl]<int, byte*, void*, void> callback, void* userData);
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_vocab_get_add_sep(IntPtr vocab);
 
-    [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial void ggml_backend_load_all_from_path(string directory);
+    [LibraryImport(Llama)]
+    internal static partial int llama_tokenize(IntPtr vocab, byte* text, int textLength, int* tokens, int maxTokens,
+        [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);
 
-    [LibraryImport(Ggml)]
-    internal static partial nuint ggml_backend_dev_count();
+    [LibraryImport(Llama)]
+    internal static partial int llama_detokenize(IntPtr vocab, int* tokens, int tokenCount, byte* text, int maxLength,
+        [MarshalAs(UnmanagedType.U1)] bool removeSpecial, [MarshalAs(UnmanagedType.U1)] bool unparseSpecial);
+
+    /// <summary>Bound here because LLamaSharp's binding frees the static string it returns (a crash).</summary>
+    [LibraryImport(Llama)]
+    internal static partial byte* llama_ftype_name(int fileType);
+
+    // --- libggml-base: identity of the build, dequantization ---
+
+    [LibraryImport(GgmlBase)]
+    internal static partial byte* ggml_version();
+
+    [LibraryImport(GgmlBase)]
+    internal static partial byte* ggml_commit();
 
     [LibraryImport(GgmlBase)]
     internal static partial GgmlTypeTraits* ggml_get_type_traits(int type);
 
-    [LibraryImport(Llama)]
-    internal static partial byte* llama_print_system_info();
+    // --- libggml: what the backends found ---
+
+    [LibraryImport(Ggml)]
+    internal static partial nuint ggml_backend_dev_count();
+
+    [LibraryImport(Ggml)]
+    internal static partial IntPtr ggml_backend_dev_get(nuint index);
+
+    [LibraryImport(Ggml)]
+    internal static partial byte* ggml_backend_dev_name(IntPtr device);
+
+    [LibraryImport(Ggml)]
+    internal static partial byte* ggml_backend_dev_description(IntPtr device);
+
+    /// <summary><c>enum ggml_backend_dev_type</c>: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator.</summary>
+    [LibraryImport(Ggml)]
+    internal static partial int ggml_backend_dev_type(IntPtr device);
+}
+
+/// <summary>
+/// <c>struct ggml_type_traits</c> (ggml/include/ggml.h). Not in any header the packages ship;
+/// NativeDefaultsTests pins its layout by the values ggml reports for F32 and Q8_0.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GgmlTypeTraits
+{
+    public byte* type_name;
+    public long blck_size;
+    public long blck_size_interleave;
+    public nuint type_size;
+    [MarshalAs(UnmanagedType.U1)] public bool is_quantized;
+    /// <summary><c>void (*)(const void * x, float * y, int64_t k)</c></summary>
+    public delegate* unmanaged[Cdecl]<void*, float*, long, void> to_float;
+    public IntPtr from_float_ref;
 }

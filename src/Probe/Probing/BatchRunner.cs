@@ -51,7 +51,7 @@ public sealed unsafe class BatchRunner : IProbeRunner
         int prefix = templates.Max(t => t.Prefix.Length);
         int perProbe = templates.Max(t => t.TokensPerProbe);
         int cells = prefix + batchProbes * (perProbe + answerTokens - 1);
-        int batchTokens = Math.Max(batchProbes * perProbe, Math.Min(prefix, 512));
+        int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, batchProbes + 1), Math.Min(prefix, 512));
         return Precision(new ContextOptions(
             ContextSize: cells,
             BatchSize: batchTokens,
@@ -148,7 +148,6 @@ public sealed unsafe class BatchRunner : IProbeRunner
     /// <summary>Frees the batch.</summary>
     public void Dispose()
     {
-        _batch.Dispose();
         _scratch.Dispose();
     }
 }

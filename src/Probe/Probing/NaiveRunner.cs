@@ -47,5 +47,5 @@ public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbe
     }
 
     /// <summary>Frees the batch.</summary>
-    public void Dispose() => _batch.Dispose();
+    public void Dispose() { }
 }

@@ -81,7 +81,7 @@ public static class ScanReport
 
     /// <summary>Writes tokens.csv and run.json into <paramref name="directory"/>.</summary>
     public static RunInfo Write(
-        string directory, ScanSettings settings, Shard shard, int threads, JournalContents journal,
+        string directory, ScanSettings settings, Shard shard, int threads, int gpuLayers, JournalContents journal,
         Vocabulary vocabulary, string thresholdSpec, ScanTiming timing)
     {
         var (table, threshold) = Build(journal.Probes, journal.Harvest, settings.Templates, vocabulary, thresholdSpec);
@@ -89,7 +89,7 @@ public static class ScanReport
         var info = new RunInfo
         {
             Tool = new ToolInfo("anomalyprobe", ToolVersion),
-            LlamaCppVersion = LlamaRuntime.Version,
+            Engine = LlamaRuntime.Engine,
             Model = new ModelInfo(settings.ModelPath, Path.GetFileName(settings.ModelPath), settings.ModelSize, settings.ModelSha256),
             Templates = settings.Templates.Select(t => new TemplateInfo(t.Name, t.SourcePath.Length > 0 ? t.SourcePath : null, t.Text)).ToList(),
             Settings = new RunSettings
@@ -99,6 +99,7 @@ public static class ScanReport
                 Seed = settings.Tokens.Seed,
                 Batch = settings.BatchProbes,
                 Threads = threads,
+                GpuLayers = gpuLayers,
                 Shard = shard.Count > 1 ? shard.ToString() : null,
                 Runner = (settings.Naive ? "naive" : "batched") + (settings.Exact ? ", exact" : ""),
                 Harvest = HarvestDescription(settings.Harvest),

@@ -1,20 +1,20 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Native;
+using LLama.Native;
 
 namespace AnomalyProbe.Probe.Runtime;
 
-/// <summary>A GGUF model loaded by llama.cpp. The file is validated by our own reader first.</summary>
-public sealed unsafe class LlamaModel : IDisposable
+/// <summary>A GGUF model loaded by llama.cpp (through LLamaSharp). The file is validated by our own reader first.</summary>
+public sealed class LlamaModel : IDisposable
 {
     internal SafeLlamaModelHandle Handle { get; }
 
-    private LlamaModel(SafeLlamaModelHandle handle, string path, bool vocabOnly)
+    private LlamaModel(SafeLlamaModelHandle handle, string path, bool vocabOnly, int gpuLayers)
     {
         Handle = handle;
         Path = path;
         IsVocabOnly = vocabOnly;
+        GpuLayers = gpuLayers;
         Vocabulary = new Vocabulary(handle);
     }
 
@@ -22,6 +22,8 @@ public sealed unsafe class LlamaModel : IDisposable
     public string Path { get; }
     /// <summary>True when only the vocabulary was loaded.</summary>
     public bool IsVocabOnly { get; }
+    /// <summary>Layers offloaded to a GPU (0 on CPU).</summary>
+    public int GpuLayers { get; }
     /// <summary>The tokenizer.</summary>
     public Vocabulary Vocabulary { get; }
 
@@ -29,10 +31,12 @@ public sealed unsafe class LlamaModel : IDisposable
     /// Validates <paramref name="path"/> with the managed GGUF reader, then loads it.
     /// <paramref name="vocabOnly"/> loads just the tokenizer (works for vocab-only files);
     /// otherwise a file without weights is refused with an <see cref="InputException"/>.
+    /// <paramref name="gpuLayers"/>: layers to offload; null = all when a GPU was found, else 0.
     /// </summary>
-    public static LlamaModel Load(string path, bool vocabOnly = false)
+    public static LlamaModel Load(string path, bool vocabOnly = false, int? gpuLayers = null)
     {
         string fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath)) throw new InputException($"'{path}' is a directory, not a model file");
         if (!File.Exists(fullPath)) throw new InputException($"model file not found: {path}");
         try
         {
@@ -44,7 +48,7 @@ public sealed unsafe class LlamaModel : IDisposable
             // Spec-valid, and our reader takes them, but llama.cpp's loader refuses them.
             if (gguf.Metadata.FirstOrDefault(e => e.Value.ElementType == GgufValueType.Array) is { } nested)
             {
-                throw new InputException($"'{path}': metadata '{GgufText.Printable(nested.Key)}' is an array of arrays, which llama.cpp v{NativeLibraryLoader.ExpectedVersion} cannot load");
+                throw new InputException($"'{path}': metadata '{GgufText.Printable(nested.Key)}' is an array of arrays, which llama.cpp cannot load");
             }
         }
         catch (GgufFormatException e)
@@ -53,80 +57,53 @@ public sealed unsafe class LlamaModel : IDisposable
         }
 
         LlamaRuntime.Initialize();
-        LlamaModelParams parameters = NativeMethods.llama_model_default_params();
+        int layers = vocabOnly ? 0 : gpuLayers ?? LlamaRuntime.DefaultGpuLayers;
+        if (layers < 0) throw new InputException($"--gpu-layers {layers} must be 0 or more");
+        if (layers > 0 && LlamaRuntime.DefaultGpuLayers == 0)
+        {
+            throw new InputException($"--gpu-layers {layers} asks for a GPU, but {LlamaRuntime.Engine.Backend} found none " +
+                $"({string.Join(", ", LlamaRuntime.Engine.Devices)}); build with -p:LlamaBackend=Cuda12 or Vulkan, or leave --gpu-layers out");
+        }
+        LLamaModelParams parameters = LLamaModelParams.Default();
         parameters.vocab_only = vocabOnly;
-        NativeLog.LastError = null;
-        IntPtr handle = NativeMethods.llama_model_load_from_file(fullPath, parameters);
-        if (handle == IntPtr.Zero)
+        parameters.n_gpu_layers = layers;
+        NativeLog.ResetErrors();
+        try
+        {
+            return new LlamaModel(SafeLlamaModelHandle.LoadFromFile(fullPath, parameters), fullPath, vocabOnly, layers);
+        }
+        catch (LLama.Exceptions.LoadWeightsFailedException)
         {
             throw new LlamaException($"llama.cpp could not load '{path}': {NativeLog.LastError ?? "no reason given (run with --verbose)"}");
         }
-        return new LlamaModel(new SafeLlamaModelHandle(handle), fullPath, vocabOnly);
     }
 
     /// <summary>Context length the model was trained with.</summary>
-    public int TrainingContextLength => NativeMethods.llama_model_n_ctx_train(Handle);
+    public int TrainingContextLength => Handle.ContextSize;
     /// <summary>Embedding width.</summary>
-    public int EmbeddingSize => NativeMethods.llama_model_n_embd(Handle);
+    public int EmbeddingSize => Handle.EmbeddingSize;
     /// <summary>Number of layers.</summary>
-    public int LayerCount => NativeMethods.llama_model_n_layer(Handle);
+    public int LayerCount => Handle.LayerCount;
     /// <summary>Attention heads.</summary>
-    public int HeadCount => NativeMethods.llama_model_n_head(Handle);
+    public int HeadCount => Handle.HeadCount;
     /// <summary>Key/value heads.</summary>
-    public int KvHeadCount => NativeMethods.llama_model_n_head_kv(Handle);
+    public int KvHeadCount => Handle.KVHeadCount;
     /// <summary>Total parameters.</summary>
-    public ulong ParameterCount => NativeMethods.llama_model_n_params(Handle);
-    /// <summary>Total tensor bytes.</summary>
-    public ulong SizeBytes => NativeMethods.llama_model_size(Handle);
+    public ulong ParameterCount => Handle.ParameterCount;
     /// <summary>Whether the model can generate (has a decoder).</summary>
-    public bool HasDecoder => NativeMethods.llama_model_has_decoder(Handle);
-    /// <summary>Whether the model has an encoder (e.g. T5, BERT).</summary>
-    public bool HasEncoder => NativeMethods.llama_model_has_encoder(Handle);
+    public bool HasDecoder => Handle.HasDecoder;
 
     /// <summary>llama.cpp's one-line description, e.g. "llama ?B all F32".</summary>
-    public string Description => ReadString((b, n) => NativeMethods.llama_model_desc(Handle, b, n));
+    public string Description => Handle.Description;
 
     /// <summary>The file type (quantization) name, e.g. "Q8_0".</summary>
-    public string FileTypeName =>
-        Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_ftype_name(NativeMethods.llama_model_ftype(Handle))) ?? "?";
+    public string FileTypeName => FileTypeNameOf((int)Handle.FileType);
 
     /// <summary>llama.cpp's name of a GGUF <c>general.file_type</c> value, e.g. "Q8_0".</summary>
-    public static string FileTypeNameOf(int fileType)
+    public static unsafe string FileTypeNameOf(int fileType)
     {
         LlamaRuntime.Initialize();
-        return Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_ftype_name(fileType)) ?? "?";
-    }
-
-    /// <summary>Scalar metadata as llama.cpp renders it (arrays are summarised by llama.cpp).</summary>
-    public IReadOnlyDictionary<string, string> Metadata
-    {
-        get
-        {
-            int count = NativeMethods.llama_model_meta_count(Handle);
-            var result = new Dictionary<string, string>(count);
-            for (int i = 0; i < count; i++)
-            {
-                string key = ReadString((b, n) => NativeMethods.llama_model_meta_key_by_index(Handle, i, b, n));
-                result[key] = ReadString((b, n) => NativeMethods.llama_model_meta_val_str_by_index(Handle, i, b, n));
-            }
-            return result;
-        }
-    }
-
-    private delegate int StringReader(byte* buffer, nuint size);
-
-    private static string ReadString(StringReader read)
-    {
-        int size = 256;
-        while (true)
-        {
-            byte[] buffer = new byte[size];
-            int n;
-            fixed (byte* b = buffer) n = read(b, (nuint)buffer.Length);
-            if (n < 0) return "";
-            if (n < size) return Encoding.UTF8.GetString(buffer, 0, n);
-            size = n + 1;
-        }
+        return System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_ftype_name(fileType)) ?? "?";
     }
 
     /// <summary>Frees the model (contexts keep it alive until they are freed too).</summary>

@@ -1,56 +1,65 @@
+using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Runtime;
 
-/// <summary>Process-wide llama.cpp start-up: load the pinned libraries, route the log, register backends.</summary>
+/// <summary>Process-wide llama.cpp start-up: load the backend's libraries, route the log, check the build.</summary>
 public static class LlamaRuntime
 {
     private static readonly Lock s_gate = new();
     private static bool s_initialized;
 
-    /// <summary>Directory the native libraries were loaded from (after <see cref="Initialize"/>).</summary>
-    public static string? NativeDirectory => NativeLibraryLoader.Directory;
-
     /// <summary>
-    /// Loads llama.cpp once. <paramref name="nativeDirectory"/> overrides the bundled build
-    /// (as does the ANOMALYPROBE_LLAMA_DIR environment variable); <paramref name="log"/> receives
-    /// llama.cpp's own log (null keeps it silent).
+    /// Loads llama.cpp as the command line asks, before anything else touches it.
+    /// <paramref name="nativeDirectory"/> replaces the backend package's build with a custom one (as
+    /// does the ANOMALYPROBE_LLAMA_DIR environment variable); <paramref name="log"/> receives llama.cpp's
+    /// own log (null keeps it silent).
     /// </summary>
-    public static void Initialize(string? nativeDirectory = null, TextWriter? log = null)
+    public static void Configure(string? nativeDirectory, TextWriter? log)
     {
         lock (s_gate)
         {
             NativeLog.Sink = log;
-            if (s_initialized) return;
-            NativeLibraryLoader.Load(nativeDirectory);
-            NativeLog.Install();
-            NativeMethods.llama_backend_init();
-            NativeMethods.ggml_backend_load_all_from_path(NativeLibraryLoader.Directory!);
-            if (NativeMethods.ggml_backend_dev_count() == 0)
-            {
-                throw new LlamaException($"no ggml backend could be loaded from '{NativeLibraryLoader.Directory}' (is a libggml-cpu-*.so for this CPU there?)");
-            }
-            s_initialized = true;
+            Load(nativeDirectory);
         }
     }
 
-    /// <summary>The version string the loaded libllama reports.</summary>
-    public static unsafe string Version
+    /// <summary>Loads llama.cpp once (the backend package's build, unless <see cref="Configure"/> chose another).</summary>
+    public static void Initialize()
+    {
+        lock (s_gate) Load(null);
+    }
+
+    private static void Load(string? nativeDirectory)
+    {
+        if (s_initialized) return;
+        NativeLibraries.Load(nativeDirectory);
+        s_initialized = true;
+    }
+
+    /// <summary>The build in use: backend package, variant, commits, library path, devices.</summary>
+    public static EngineInfo Engine
     {
         get
         {
             Initialize();
-            return System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_version()) ?? "";
+            return NativeLibraries.Engine!;
         }
     }
 
-    /// <summary>llama.cpp's description of the CPU features it uses.</summary>
-    public static unsafe string SystemInfo
+    /// <summary>
+    /// Layers to offload when the user does not say: all of them when a GPU device was found
+    /// (llama.cpp clamps the count to the model's layers), none otherwise.
+    /// </summary>
+    public static int DefaultGpuLayers
     {
         get
         {
             Initialize();
-            return System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)NativeMethods.llama_print_system_info()) ?? "";
+            return NativeLibraries.HasGpu ? AllLayers : 0;
         }
     }
+
+    /// <summary>A layer count above any model's (llama.cpp allows at most 512), meaning "offload everything".</summary>
+    public const int AllLayers = 999;
 }

@@ -1,4 +1,5 @@
 using AnomalyProbe.Probe.Native;
+using LLama.Native;
 
 namespace AnomalyProbe.Probe.Runtime;
 
@@ -20,22 +21,23 @@ public enum LlamaFileType
 }
 
 /// <summary>Writes a quantized copy of a GGUF model through <c>llama_model_quantize</c>.</summary>
-public static unsafe class ModelQuantizer
+public static class ModelQuantizer
 {
     /// <summary>
-    /// Quantizes <paramref name="input"/> into <paramref name="output"/>. Tensors whose rows do not
-    /// fit the type's block size fall back to a compatible type, as llama.cpp decides.
+    /// Quantizes every weight of <paramref name="input"/> into <paramref name="output"/> (pure: no
+    /// per-tensor mixture). Rows must fit the type's block size: for Q8_0 this llama.cpp has no
+    /// fallback type and refuses (a <see cref="LlamaException"/> with its reason).
     /// </summary>
     public static void Quantize(string input, string output, LlamaFileType type, int threads = 0)
     {
         using (Gguf.GgufFile.Open(input)) { } // validate before llama.cpp reads it
         LlamaRuntime.Initialize();
-        LlamaModelQuantizeParams p = NativeMethods.llama_model_quantize_default_params();
-        p.ftype = (int)type;
+        LLamaModelQuantizeParams p = LLamaModelQuantizeParams.Default();
+        p.ftype = (LLamaFtype)(int)type;
         p.nthread = threads;
         p.pure = true;
-        NativeLog.LastError = null;
-        uint code = NativeMethods.llama_model_quantize(input, output, &p);
+        NativeLog.ResetErrors();
+        uint code = NativeApi.llama_model_quantize(input, output, ref p);
         if (code != 0) throw new LlamaException($"llama_model_quantize({type}) failed with code {code}: {NativeLog.LastError ?? "no reason given"}");
     }
 }

@@ -5,7 +5,7 @@ namespace AnomalyProbe.Probe.Runtime;
 
 /// <summary>
 /// Keeps texts that would abort the process away from llama.cpp. Its SentencePiece tokenizer
-/// (v0.5.0, <c>llm_tokenizer_spm_session::resegment</c>) spells a character that is not in the
+/// (v0.5.0 and c0c7e147 alike, <c>llm_tokenizer_spm_session::resegment</c>) spells a character that is not in the
 /// vocabulary as its bytes, looking each up with <c>std::map::at("&lt;0xNN&gt;")</c>: in a vocabulary
 /// without those byte tokens (e.g. ../models/poem-zh.gguf) the <c>std::out_of_range</c> crosses the
 /// C API and terminates the process. For such vocabularies a text is passed on only when every

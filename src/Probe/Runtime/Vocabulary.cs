@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using AnomalyProbe.Probe.Native;
+using LLama.Native;
 
 namespace AnomalyProbe.Probe.Runtime;
 
@@ -11,26 +12,32 @@ namespace AnomalyProbe.Probe.Runtime;
 public sealed unsafe class Vocabulary
 {
     private readonly SafeLlamaModelHandle _model;
+    private readonly SafeLlamaModelHandle.Vocabulary _vocabulary;
     private readonly IntPtr _vocab;
 
     internal Vocabulary(SafeLlamaModelHandle model)
     {
         _model = model;
-        _vocab = NativeMethods.llama_model_get_vocab(model);
+        _vocabulary = model.Vocab;
+        using (new Lease(model)) _vocab = NativeMethods.llama_model_get_vocab(model.DangerousGetHandle());
         if (_vocab == IntPtr.Zero) throw new LlamaException("llama.cpp returned no vocabulary for the model");
-        Count = NativeMethods.llama_vocab_n_tokens(_vocab);
-        Type = (VocabularyType)NativeMethods.llama_vocab_type(_vocab);
-        Bos = NativeMethods.llama_vocab_bos(_vocab);
-        Eos = NativeMethods.llama_vocab_eos(_vocab);
-        Eot = NativeMethods.llama_vocab_eot(_vocab);
-        Sep = NativeMethods.llama_vocab_sep(_vocab);
-        NewLine = NativeMethods.llama_vocab_nl(_vocab);
-        Pad = NativeMethods.llama_vocab_pad(_vocab);
-        AddsBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
-        AddsEos = NativeMethods.llama_vocab_get_add_eos(_vocab);
+        Count = _vocabulary.Count;
+        Type = (VocabularyType)(int)_vocabulary.Type;
+        Bos = Id(_vocabulary.BOS);
+        Eos = Id(_vocabulary.EOS);
+        Eot = Id(_vocabulary.EOT);
+        Sep = Id(_vocabulary.SEP);
+        NewLine = Id(_vocabulary.Newline);
+        Pad = Id(_vocabulary.Pad);
+        AddsBos = _vocabulary.ShouldAddBOS;
+        AddsEos = _vocabulary.ShouldAddEOS;
+        bool addsSep;
+        using (new Lease(model)) addsSep = NativeMethods.llama_vocab_get_add_sep(_vocab);
         // llama.cpp asserts (aborts the process) when add_special asks for a token the vocabulary lacks.
-        _canAddSpecial = (!AddsBos || Bos >= 0) && (!AddsEos || Eos >= 0) && (!NativeMethods.llama_vocab_get_add_sep(_vocab) || Sep >= 0);
+        _canAddSpecial = (!AddsBos || Bos >= 0) && (!AddsEos || Eos >= 0) && (!addsSep || Sep >= 0);
     }
+
+    private static int Id(LLamaToken? token) => token is { } t ? (int)t : -1;
 
     private readonly bool _canAddSpecial;
 
@@ -67,16 +74,14 @@ public sealed unsafe class Vocabulary
     public float GetScore(int token)
     {
         CheckId(token);
-        using var lease = new Lease(_model);
-        return NativeMethods.llama_vocab_get_score(_vocab, token);
+        return ((LLamaToken)token).GetScore(_vocabulary);
     }
 
     /// <summary>The token's attributes.</summary>
     public TokenAttributes GetAttributes(int token)
     {
         CheckId(token);
-        using var lease = new Lease(_model);
-        return (TokenAttributes)NativeMethods.llama_vocab_get_attr(_vocab, token);
+        return (TokenAttributes)(int)((LLamaToken)token).GetAttributes(_vocabulary);
     }
 
     /// <summary>The token type implied by its attributes.</summary>
@@ -96,8 +101,7 @@ public sealed unsafe class Vocabulary
     public bool IsEndOfGeneration(int token)
     {
         CheckId(token);
-        using var lease = new Lease(_model);
-        return NativeMethods.llama_vocab_is_eog(_vocab, token);
+        return ((LLamaToken)token).IsEndOfGeneration(_vocabulary);
     }
 
     /// <summary>Tokenizes text. <paramref name="addSpecial"/> adds BOS/EOS as the model is configured to;
@@ -152,20 +156,13 @@ public sealed unsafe class Vocabulary
     public byte[] TokenToPiece(int token, bool special = false)
     {
         CheckId(token);
-        using var lease = new Lease(_model);
         Span<byte> small = stackalloc byte[128];
-        fixed (byte* buffer = small)
-        {
-            int n = NativeMethods.llama_token_to_piece(_vocab, token, buffer, small.Length, 0, special);
-            if (n >= 0) return small[..n].ToArray();
-            byte[] large = new byte[-n];
-            fixed (byte* big = large)
-            {
-                n = NativeMethods.llama_token_to_piece(_vocab, token, big, large.Length, 0, special);
-            }
-            if (n < 0) throw new LlamaException($"llama_token_to_piece failed for token {token} (code {n})");
-            return large[..n];
-        }
+        int n = NativeApi.llama_token_to_piece(_vocabulary, token, small, 0, special);
+        if (n >= 0) return small[..n].ToArray();
+        byte[] large = new byte[-n];
+        n = NativeApi.llama_token_to_piece(_vocabulary, token, large, 0, special);
+        if (n < 0) throw new LlamaException($"llama_token_to_piece failed for token {token} (code {n})");
+        return large[..n];
     }
 
     /// <summary>Detokenizes ids into bytes (the inverse of <see cref="Tokenize(ReadOnlySpan{byte}, bool, bool)"/>).</summary>

@@ -24,7 +24,7 @@ public sealed class Generator(LlamaContext context)
         Vocabulary vocabulary = context.Model.Vocabulary;
         context.ClearMemory();
 
-        using var batch = new LlamaBatch(Math.Min(context.BatchSize, Math.Max(prompt.Count, 1)));
+        var batch = new LlamaBatch(Math.Min(context.BatchSize, Math.Max(prompt.Count, 1)));
         int position = 0;
         // Prompt in chunks of the batch size; logits only for its last token.
         while (position < prompt.Count)

@@ -105,7 +105,6 @@ public sealed class MarginCheck : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _batch.Dispose();
         _reference.Dispose();
     }
 }

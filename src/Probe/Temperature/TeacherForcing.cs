@@ -40,7 +40,7 @@ public static class TeacherForcing
         var targets = new int[total];
         int chunkLength = Math.Min(context.ContextSize, context.BatchSize) - 1;
         if (chunkLength < 1) throw new InputException("the context is too small to score anything");
-        using var batch = new LlamaBatch(chunkLength + 1);
+        var batch = new LlamaBatch(chunkLength + 1);
         int row = 0;
         foreach (int[] sequence in sequences)
         {

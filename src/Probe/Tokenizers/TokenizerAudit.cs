@@ -47,7 +47,7 @@ public static class TokenizerAudit
             Vocabulary = description,
             Records = records,
             Tool = VocabularyFacts.Tool,
-            LlamaCppVersion = LlamaRuntime.Version,
+            LlamaCpp = LlamaRuntime.Engine.Summary,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             ReachabilityNotes = ReachabilityNotes,
         };

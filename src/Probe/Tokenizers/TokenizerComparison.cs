@@ -56,7 +56,7 @@ public static class TokenizerComparison
             ScanB = scanB,
             Corpora = corpora,
             Tool = VocabularyFacts.Tool,
-            LlamaCppVersion = LlamaRuntime.Version,
+            LlamaCpp = LlamaRuntime.Engine.Summary,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
         };
     }

@@ -13,7 +13,8 @@ public sealed class RunInfoTests : IDisposable
     private static RunInfo Sample() => new()
     {
         Tool = new ToolInfo("anomalyprobe", "0.1.0"),
-        LlamaCppVersion = "v0.5.0 (b5234)",
+        Engine = new EngineInfo("LLamaSharp.Backend.Cpu 0.30.0", "avx2", "c0c7e147", "0.18.0", "815a2a591",
+            "/app/runtimes/linux-x64/native/avx2/libllama.so", ["CPU (AMD EPYC)"]),
         Model = new ModelInfo("/models/stories260K.gguf", "stories260K.gguf", 1_057_888, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
         Templates =
         [
@@ -49,7 +50,8 @@ public sealed class RunInfoTests : IDisposable
         var back = RunInfo.Read(path);
 
         Assert.Equal(info.Tool, back.Tool);
-        Assert.Equal(info.LlamaCppVersion, back.LlamaCppVersion);
+        Assert.Equal(info.Engine with { Devices = back.Engine.Devices }, back.Engine);
+        Assert.Equal(info.Engine.Devices, back.Engine.Devices);
         Assert.Equal(info.Model, back.Model);
         Assert.Equal(info.Templates, back.Templates);
         Assert.Equal(info.Settings with { Harvest = back.Settings.Harvest }, back.Settings);
@@ -76,7 +78,8 @@ public sealed class RunInfoTests : IDisposable
 
         Assert.StartsWith("{\n  \"tool\": {\n    \"name\": \"anomalyprobe\",", json, StringComparison.Ordinal);
         Assert.EndsWith("}\n", json, StringComparison.Ordinal);
-        Assert.Contains("\"llama_cpp_version\": \"v0.5.0 (b5234)\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"engine\": {\n    \"backend\": \"LLamaSharp.Backend.Cpu 0.30.0\",\n    \"variant\": \"avx2\",\n    \"llama_cpp_commit\": \"c0c7e147\",", json, StringComparison.Ordinal);
+        Assert.Contains("\"devices\": [\n      \"CPU (AMD EPYC)\"\n    ]", json, StringComparison.Ordinal);
         Assert.Contains("\"file_name\": \"stories260K.gguf\"", json, StringComparison.Ordinal);
         Assert.Contains("\"size_bytes\": 1057888", json, StringComparison.Ordinal);
         Assert.Contains("\"file\": null", json, StringComparison.Ordinal);
@@ -118,8 +121,8 @@ public sealed class RunInfoTests : IDisposable
     [Theory]
     [InlineData("\"method\": \"auto-otsu\"", "\"method\": \"otsu\"")]
     [InlineData("\"method\": \"auto-otsu\"", "\"method\": 0")]
-    [InlineData("\"llama_cpp_version\": \"v0.5.0 (b5234)\",", "")]
-    [InlineData("\"llama_cpp_version\": \"v0.5.0 (b5234)\"", "\"llama_cpp_version\": null")]
+    [InlineData("\"llama_cpp_commit\": \"c0c7e147\",", "")]
+    [InlineData("\"ggml_commit\": \"815a2a591\"", "\"ggml_commit\": null")]
     [InlineData("\"started_utc\": \"2025-01-02T03:04:05.678Z\"", "\"started_utc\": \"2025-01-02T03:04:05.678\"")]
     [InlineData("\"tokens\": 500", "\"tokens\": \"500\"")]
     [InlineData("\"value\": 2.8284271247461906E-05", "\"value\": 0")]

@@ -116,7 +116,7 @@ public sealed class AuditCsvTests : IDisposable
             Vocabulary = new VocabularyDescription { Path = "/x/v.gguf", SizeBytes = 10, Sha256 = "ab", TokenizerType = "SPM", TokenCount = 11 },
             Records = Awkward(),
             Tool = new("anomalyprobe", "0"),
-            LlamaCppVersion = "v",
+            LlamaCpp = "v",
             ReachabilityNotes = ["note one"],
         };
         var writer = new StringWriter();

@@ -57,7 +57,7 @@ public sealed class CorpusComparisonTests
             Corpora = [CorpusComparison.Compute("the built-in sample", [T("english", "split", ["The", " cat"], ["The", " ", "cat"])],
                 [new SkippedText(new CorpusText("emoji", "zwj", "x"), "B would abort")])],
             Tool = new ToolInfo("anomalyprobe", "0"),
-            LlamaCppVersion = "v",
+            LlamaCpp = "v",
         };
         var writer = new StringWriter();
         CompareSummary.Write(writer, report);

@@ -109,7 +109,7 @@ public sealed class SyntheticModelTests(TinyModelFixture tiny) : IClassFixture<T
     {
         using LlamaModel model = LlamaModel.Load(tiny.Path);
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 16, Threads: 2));
-        using var batch = new LlamaBatch(16);
+        var batch = new LlamaBatch(16);
         int[] prompt = model.Vocabulary.Tokenize("the quick brown fox", addSpecial: true);
         batch.AddSequence(prompt, 0, 0, logitsForLast: true);
         context.DecodeOrThrow(batch);

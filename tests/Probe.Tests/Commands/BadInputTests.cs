@@ -109,7 +109,7 @@ public sealed class BadInputTests : IDisposable
         AssertCleanInputError(Generate(Write("offset.gguf", stream.ToArray())), "past");
     }
 
-    // The GGUF spec allows arrays of arrays (our reader takes them), but llama.cpp v0.5.0's loader
+    // The GGUF spec allows arrays of arrays (our reader takes them), but llama.cpp's loader
     // refuses them: they are caught before it (exit 2, not llama.cpp's exit 1).
     [Fact]
     public void ArrayOfArraysIsRefusedBeforeLlamaCpp()

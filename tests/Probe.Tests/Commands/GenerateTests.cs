@@ -69,16 +69,17 @@ public sealed class GenerateTests
     {
         using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 8, Threads: 2));
-        using var oracle = Native.SafeLlamaSamplerHandleFactory.Greedy();
+        using var oracle = LLama.Native.SafeLLamaSamplerChainHandle.Create(LLama.Native.LLamaSamplerChainParams.Default());
+        oracle.AddGreedySampler();
         var ours = new TokenSampler(new SamplingOptions(Temperature.Greedy));
-        using var batch = new LlamaBatch(1);
+        var batch = new LlamaBatch(1);
         int token = model.Vocabulary.Bos;
         for (int pos = 0; pos < 30; pos++)
         {
             batch.Clear();
             batch.Add(token, pos, 0, wantLogits: true);
             context.DecodeOrThrow(batch);
-            int theirs = Probe.Native.NativeMethods.llama_sampler_sample(oracle, context.Handle, 0);
+            int theirs = (int)oracle.Sample(context.Handle, 0);
             token = ours.Sample(context.GetLogits(0)).Token;
             Assert.Equal(theirs, token);
         }

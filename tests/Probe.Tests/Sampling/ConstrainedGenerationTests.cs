@@ -140,7 +140,7 @@ public sealed class ConstrainedGenerationTests : IDisposable
 
         using LlamaContext exact = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 64, Threads: 2, FlashAttention: false, Float32Cache: true));
         int[] sequence = [.. prompt, .. tokens[..^1]];
-        using var batch = new LlamaBatch(sequence.Length);
+        var batch = new LlamaBatch(sequence.Length);
         for (int i = 0; i < sequence.Length; i++) batch.Add(sequence[i], i, 0, wantLogits: i >= prompt.Length - 1);
         exact.DecodeOrThrow(batch);
         for (int step = 0; step < tokens.Count; step++)
