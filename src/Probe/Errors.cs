@@ -21,6 +21,17 @@ public class ProbeException(string message, int exitCode, Exception? inner = nul
 {
     /// <summary>The exit code the process ends with.</summary>
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>
+    /// The request parameter the message is about (e.g. "tokens"), or null. The message then reads
+    /// after it ("'5000' is outside the vocabulary"): the command line shows the option's name first
+    /// ("--tokens: '5000' is outside the vocabulary"), a library caller the parameter's.
+    /// </summary>
+    public string? Parameter { get; init; }
+
+    /// <summary>The message after its subject: <paramref name="subject"/> (default: the parameter).</summary>
+    public string Describe(string? subject = null) =>
+        Parameter is null ? Message : $"{subject ?? Parameter}: {Message}";
 }
 
 /// <summary>Bad usage or bad input: exit code 2.</summary>

@@ -15,7 +15,7 @@ public static class SummaryCsv
     public static void Write(string path, IEnumerable<SummaryRow> rows)
     {
         using FileStream stream = File.Create(path);
-        using var csv = CsvHelper.CsvWriter.Create(stream, TokensCsv.WriterOptions);
+        using var csv = CsvHelper.CsvWriter.Create(stream, CsvFormat.WriterOptions);
         csv.WriteHeader(Header);
         foreach (SummaryRow r in rows)
         {

@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Reporting;
 
@@ -25,7 +26,7 @@ public sealed record TokenRow
     public string BytesHex => PieceText.ToHex(Bytes.Span);
 
     /// <summary>Token type as the vocabulary says: normal, byte, control, unused, user_defined, unknown, undefined.</summary>
-    public required string TokenType { get; init; }
+    public required TokenType TokenType { get; init; }
 
     /// <summary>Whether the tokenizer can produce the token from text (as the scan determined).</summary>
     public required bool Reachable { get; init; }

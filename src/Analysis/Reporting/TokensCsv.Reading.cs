@@ -1,6 +1,5 @@
-using System.Globalization;
+using AnomalyProbe.Analysis.Tokens;
 using CsvHelper;
-using AnomalyProbe.Analysis.Text;
 
 namespace AnomalyProbe.Analysis.Reporting;
 
@@ -14,7 +13,7 @@ public static partial class TokensCsv
         int previousId = -1;
         while (csv.Read())
         {
-            var f = new Fields(csv, header);
+            var f = new CsvFormat.Fields("tokens.csv", csv, header);
             int id = f.Int((int)Column.TokenId);
             if (id <= previousId) throw f.Error((int)Column.TokenId, previousId < 0 ? "token ids must not be negative" : $"token ids must increase (previous {previousId})");
             previousId = id;
@@ -41,7 +40,7 @@ public static partial class TokensCsv
             {
                 TokenId = id,
                 Bytes = f.Hex((int)Column.BytesHex),
-                TokenType = f.Text((int)Column.TokenType),
+                TokenType = f.TokenType((int)Column.TokenType),
                 Reachable = f.Bool((int)Column.Reachable),
                 BestTemplate = best,
                 AnswerStartsWithToken = f.Bool((int)Column.AnswerStartsWithToken),
@@ -95,48 +94,4 @@ public static partial class TokensCsv
 
     private static FormatException HeaderError(IReadOnlyList<string> header, int column, string problem) =>
         new($"tokens.csv header (line 1), column {column + 1} ({(column < header.Count ? $"'{header[column]}'" : "missing")}): {problem}.");
-
-    /// <summary>Strict parsing of the current record's fields, with errors that name line and column.</summary>
-    private readonly struct Fields(CsvReader csv, IReadOnlyList<string> header)
-    {
-        public string Text(int i) => csv.GetString(i);
-
-        public int Int(int i) =>
-            int.TryParse(Text(i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : throw NotA(i, "an integer");
-
-        public double Real(int i) => RealOrNull(i) ?? throw NotA(i, "a number");
-
-        public double? RealOrNull(int i)
-        {
-            string text = Text(i);
-            if (text.Length == 0) return null;
-            const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-            return double.TryParse(text, style, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : throw NotA(i, "a finite number");
-        }
-
-        public bool Bool(int i) => Text(i) switch
-        {
-            "true" => true,
-            "false" => false,
-            _ => throw NotA(i, "true or false"),
-        };
-
-        public byte[] Hex(int i)
-        {
-            string text = Text(i);
-            try
-            {
-                return PieceText.FromHex(text);
-            }
-            catch (FormatException)
-            {
-                throw NotA(i, "hex bytes");
-            }
-        }
-
-        public FormatException Error(int i, string problem) =>
-            new(string.Create(CultureInfo.InvariantCulture, $"tokens.csv line {csv.LineNumber}, column {i + 1} ({header[i]}): {problem}."));
-
-        private FormatException NotA(int i, string what) => Error(i, $"'{Text(i)}' is not {what}");
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AnomalyProbe.Analysis.Tokens;
 using CsvHelper;
 
 namespace AnomalyProbe.Analysis.Reporting;
@@ -31,7 +32,6 @@ public static partial class TokensCsv
                 CheckFinite(row, ProbPrefix + name, result.RepeatProb);
                 CheckText(row, AnswerPrefix + name, result.GreedyAnswer);
             }
-            CheckText(row, "token_type", row.TokenType);
             foreach (var (name, value) in row.Extras)
             {
                 if (!table.ExtraColumns.Contains(name)) throw Invalid(row, $"extra value '{name}' has no column");
@@ -49,7 +49,7 @@ public static partial class TokensCsv
             csv.WriteField(Int(row.TokenId));
             csv.WriteField(row.Piece);
             csv.WriteField(row.BytesHex);
-            csv.WriteField(row.TokenType);
+            csv.WriteField(TokenTypes.Name(row.TokenType));
             csv.WriteField(Bool(row.Reachable));
             csv.WriteField(Real(row.RepeatProb));
             csv.WriteField(Int(row.RepeatRank));

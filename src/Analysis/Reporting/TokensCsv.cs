@@ -28,39 +28,13 @@ public static partial class TokensCsv
         "greedy_answer", "answer_starts_with_token", "failed", "neg_answer", "argmin_hits", "neg_temp_hits",
     ];
 
-    /// <summary>Strict RFC 4180 writing shared by every CSV the tool writes.</summary>
-    internal static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        NewLine = "\n",
-        // Also quote leading/trailing spaces (common in pieces) so that trimming readers keep them.
-        Quoting = CsvQuoting.WhenNeededOrWhitespace,
-        Injection = CsvInjection.None,
-        WriteByteOrderMark = false,
-    };
-
-    /// <summary>Strict RFC 4180 reading shared by every CSV the tool reads.</summary>
-    internal static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        DetectSeparatorHint = false,
-        TrimWhitespace = false,
-        SkipEmptyLines = false,
-        TrackLineNumbers = true,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FieldCountMismatch = CsvFieldCountHandling.Throw,
-        MissingField = CsvMissingFieldHandling.Throw,
-    };
-
     /// <summary>Writes <paramref name="table"/> to a new file at <paramref name="path"/> (replacing it).</summary>
     /// <exception cref="ArgumentException">The table is invalid (NaN or ∞, duplicate ids, missing templates, bad names, ...); nothing is written.</exception>
     public static void Write(string path, TokensTable table)
     {
         var rows = Validate(table);
         using var stream = File.Create(path);
-        using var csv = CsvWriter.Create(stream, WriterOptions);
+        using var csv = CsvWriter.Create(stream, CsvFormat.WriterOptions);
         WriteAll(csv, table, rows);
     }
 
@@ -69,7 +43,7 @@ public static partial class TokensCsv
     public static void Write(TextWriter writer, TokensTable table)
     {
         var rows = Validate(table);
-        using var csv = CsvWriter.Create(writer, WriterOptions, leaveOpen: true);
+        using var csv = CsvWriter.Create(writer, CsvFormat.WriterOptions, leaveOpen: true);
         WriteAll(csv, table, rows);
     }
 
@@ -78,7 +52,7 @@ public static partial class TokensCsv
     public static TokensTable Read(string path)
     {
         using var stream = File.OpenRead(path);
-        using var csv = CsvReader.Create(stream, ReaderOptions);
+        using var csv = CsvReader.Create(stream, CsvFormat.ReaderOptions);
         try
         {
             return ReadAll(csv);
@@ -93,7 +67,7 @@ public static partial class TokensCsv
     /// <exception cref="FormatException">The text is not a valid tokens.csv; the message names the line and column.</exception>
     public static TokensTable Read(TextReader reader)
     {
-        using var csv = CsvReader.Create(reader, ReaderOptions, leaveOpen: true);
+        using var csv = CsvReader.Create(reader, CsvFormat.ReaderOptions, leaveOpen: true);
         return ReadAll(csv);
     }
 

@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tokenizers;
 
@@ -24,8 +25,8 @@ public sealed record AuditRecord
     /// <summary>The vocabulary's own spelling (the GGUF token string, e.g. "▁the", "Ġthe", "&lt;0x0A&gt;").</summary>
     public required string Text { get; init; }
 
-    /// <summary>normal, byte, control, unknown, unused, user_defined or undefined.</summary>
-    public required string TokenType { get; init; }
+    /// <summary>The token type (from llama.cpp's attributes).</summary>
+    public required TokenType TokenType { get; init; }
 
     /// <summary>llama.cpp's attribute flags joined by '|', e.g. "control|rstrip" (empty for none).</summary>
     public required string Attributes { get; init; }

@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tokenizers;
 
@@ -26,7 +27,7 @@ public readonly record struct ScanValue(bool Failed, double RepeatProb);
 /// <param name="TokenType">Its token type.</param>
 /// <param name="Category">Its audit category.</param>
 /// <param name="Scan">The scan's result for it, when a scan was given and covered it.</param>
-public sealed record CompareSide(int Id, string Text, string TokenType, TokenCategory Category, ScanValue? Scan = null)
+public sealed record CompareSide(int Id, string Text, TokenType TokenType, TokenCategory Category, ScanValue? Scan = null)
 {
     /// <summary>The side of an entry, without scan results.</summary>
     public static CompareSide From(VocabularyEntry entry)

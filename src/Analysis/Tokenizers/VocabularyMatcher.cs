@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AnomalyProbe.Analysis.Text;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tokenizers;
 

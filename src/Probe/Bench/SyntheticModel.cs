@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AnomalyProbe.Probe.Gguf;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Bench;
 

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using AnomalyProbe.Analysis.Geometry;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Geometry;
-using AnomalyProbe.Probe.Gguf;
-using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
 
 namespace AnomalyProbe.Probe.Commands;
 
@@ -29,52 +25,17 @@ internal static class AnalyzeCommand
         {
             scan, model, reference,
         };
-        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
-            Run(parse.GetValue(scan)!, parse.GetValue(model), parse.GetValue(reference));
+            Print(ScanAnalysis.Run(new AnalysisRequest(parse.GetValue(scan)!, parse.GetValue(model), parse.GetValue(reference))), Console.Out);
             return ExitCodes.Ok;
         }));
         return command;
     }
 
-    internal static void Run(string scanDirectory, string? modelOverride, string? referenceFile)
-    {
-        string tokensPath = Path.Combine(scanDirectory, ScanReport.TokensFile);
-        string runPath = Path.Combine(scanDirectory, ScanReport.RunFile);
-        if (!File.Exists(tokensPath) || !File.Exists(runPath)) throw new InputException($"'{scanDirectory}' holds no finished scan (tokens.csv and run.json)");
-        RunInfo info = RunInfo.Read(runPath);
-        TokensTable table = TokensCsv.Read(tokensPath);
-
-        string modelPath = modelOverride ?? info.Model.Path;
-        if (!File.Exists(modelPath)) throw new InputException($"the scanned model '{modelPath}' is not there; pass --model PATH");
-        if (ScanReport.Sha256(modelPath) != info.Model.Sha256) throw new InputException($"'{modelPath}' is not the model this scan probed (sha256 differs)");
-
-        using LlamaModel model = LlamaModel.Load(modelPath, vocabOnly: true);
-        using GgufFile file = GgufFile.Open(model.Path);
-        GeometryMeasures geometry = GeometryMeasures.Compute(file, model.Vocabulary, referenceFile);
-
-        // Each measure, then its rank (1 = smallest, ties averaged) and z-score over the scanned tokens.
-        var columnValues = new Dictionary<string, double?[]>();
-        int[] ids = table.Rows.Select(r => r.TokenId).ToArray();
-        foreach (var (name, all) in geometry.Measures)
-        {
-            double[] values = ids.Select(id => all[id]).ToArray();
-            columnValues[name] = values.Select(v => (double?)v).ToArray();
-            if (name is "pc1" or "pc2") continue;
-            columnValues[name + "_rank"] = MeasureScores.Ranks(values).Select(v => (double?)v).ToArray();
-            double[]? z = MeasureScores.ZScores(values);
-            columnValues[name + "_z"] = z is null ? new double?[values.Length] : z.Select(v => (double?)v).ToArray();
-        }
-        string[] columns = [.. columnValues.Keys];
-        var rows = table.Rows.Select((row, i) => row with
-        {
-            Extras = columns.ToDictionary(c => c, c => columnValues[c][i]),
-        }).ToList();
-        TokensTable analyzed = table with { ExtraColumns = columns, Rows = rows };
-        TokensCsv.Write(tokensPath, analyzed);
-        GeometryReport.Write(scanDirectory, info, analyzed, geometry, info.Settings.Seed);
-        Console.Out.WriteLine($"added {string.Join(", ", geometry.Measures.Keys)} (with _rank and _z) to {tokensPath}; wrote {GeometryReport.SummaryFile}, {GeometryReport.ReportFile} and plots" +
-            $" ({(geometry.Tied ? "tied embeddings: one matrix" : "input and output embeddings")}; Magikarp reference: {geometry.ReferenceSource})");
-    }
+    /// <summary>The one line an analysis prints (also after scan and merge).</summary>
+    internal static void Print(AnalysisResult r, TextWriter output) =>
+        output.WriteLine($"added {string.Join(", ", r.Measures)} (with _rank and _z) to {r.TokensPath}; wrote {AnalysisFiles.SummaryFile}, {AnalysisFiles.ReportFile} and plots" +
+            $" ({(r.Tied ? "tied embeddings: one matrix" : "input and output embeddings")}; Magikarp reference: {r.ReferenceSource})");
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AnomalyProbe.Probe.Bench;
 using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using Spectre.Console;
 
 namespace AnomalyProbe.Probe.Commands;
@@ -44,7 +44,7 @@ internal static class BenchCommand
         {
             model, synthetic, templates, batch, threads, groups, naiveProbes, exact, answerTokens, gpuLayers, json,
         };
-        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             if (parse.GetValue(batch) is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
             if (parse.GetValue(groups) < 1 || parse.GetValue(naiveProbes) < 1) throw new InputException("--groups and --naive-probes must be >= 1");

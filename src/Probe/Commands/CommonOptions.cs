@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AnomalyProbe.Analysis.Text;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.Commands;
@@ -78,7 +78,7 @@ internal static class GenerateCommand
             double p = r.GetValue(minP);
             if (p is < 0 or > 1 || double.IsNaN(p)) r.AddError("--min-p must be in [0, 1]");
         });
-        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);

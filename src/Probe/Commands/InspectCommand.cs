@@ -25,7 +25,7 @@ internal static class InspectCommand
         {
             model, json,
         };
-        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
             ModelReport report = ModelReport.Build(parse.GetValue(model)!);

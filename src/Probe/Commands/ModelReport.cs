@@ -1,7 +1,7 @@
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Probe.Gguf;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Commands;
 

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
 using AnomalyProbe.Probe.Sampling;
-using Spectre.Console;
 
 namespace AnomalyProbe.Probe.Commands;
 
@@ -71,71 +67,32 @@ internal static class ScanCommand
         {
             model, output, templates, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, vocabFilter, naive, exact, answerTokens, gpuLayers, noAnalyze,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             if (filter is not null && parse.GetValue(noHarvest)) throw new InputException("--vocab-filter restricts the harvest; it cannot go with --no-harvest");
+            string outDir = parse.GetValue(output)!;
+            if (File.Exists(outDir)) throw new InputException($"--out '{outDir}' is a file; give a directory");
+            if (!parse.GetValue(resume) && File.Exists(Path.Combine(outDir, ScanJournal.FileName)) && new FileInfo(Path.Combine(outDir, ScanJournal.FileName)).Length > 0)
+            {
+                throw new InputException($"--out '{outDir}' already holds a scan journal: add --resume to continue it, or choose another --out");
+            }
             CommonOptions.InitializeRuntime(parse);
             var request = new ScanRequest(
-                parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
+                parse.GetValue(model)!, outDir, parse.GetValue(templates)!, new TokenSelection(parse.GetValue(tokens)!, parse.GetValue(sample), parse.GetValue(seed)),
                 parse.GetValue(batch), parse.GetValue(threads), parse.GetValue(threshold)!, parse.GetValue(shard) is { } s ? Shard.Parse(s) : Shard.All,
-                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)), !parse.GetValue(noAnalyze), filter,
-                parse.GetValue(gpuLayers));
-            return Run(request, cancellation);
+                parse.GetValue(resume), !parse.GetValue(noHarvest), parse.GetValue(naive), parse.GetValue(exact), CheckAnswerTokens(parse.GetValue(answerTokens)),
+                !parse.GetValue(noAnalyze), filter, parse.GetValue(gpuLayers));
+            ScanJobResult result = ScanProgress.Run(progress => ScanJob.Run(request, progress, cancellation));
+            if (result.Interrupted)
+            {
+                Console.Error.WriteLine($"anomalyprobe: interrupted; {result.ProbesThisRun} probes of this run are kept in {result.JournalPath}. Continue with the same command plus --resume.");
+                return ExitCodes.Interrupted;
+            }
+            if (result.Analysis is { } analysis) AnalyzeCommand.Print(analysis, Console.Out);
+            ScanSummary.Print(result.Run!, outDir, Console.Out);
+            return ExitCodes.Ok;
         })));
         return command;
-    }
-
-    internal sealed record ScanRequest(
-        string ModelPath, string OutputDirectory, string[] TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
-        string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze,
-        VocabFilter? HarvestFilter = null, int? GpuLayers = null);
-
-    internal static int Run(ScanRequest r, CancellationToken cancellation)
-    {
-        if (r.Batch is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
-        ScanReport.ChooseThreshold(r.Threshold, [0.5]); // validate the spelling before hours of work
-        var templates = PromptTemplate.LoadAll(r.TemplateSpecs);
-        DateTime started = DateTime.UtcNow;
-        using LlamaModel model = LlamaModel.Load(r.ModelPath, gpuLayers: r.GpuLayers);
-        r.HarvestFilter?.Candidates(model.Vocabulary); // a filter that admits nothing fails now, not after the probes
-        int threads = r.Threads > 0 ? r.Threads : Environment.ProcessorCount;
-        var settings = new ScanSettings(r.ModelPath, ScanReport.Sha256(model.Path), new FileInfo(model.Path).Length, templates, r.Tokens,
-            r.Batch, r.AnswerTokens, r.Naive, r.Exact, HarvestSettings.Default(r.Harvest, r.Tokens.Seed, r.HarvestFilter));
-
-        ScanOutcome outcome = ScanProgress.Run(progress =>
-            Scanner.Run(model, settings, r.Shard, threads, r.OutputDirectory, r.Resume, progress, cancellation));
-        if (outcome.Interrupted)
-        {
-            Console.Error.WriteLine($"anomalyprobe: interrupted; {outcome.ProbesThisRun} probes of this run are kept in {outcome.JournalPath}. Continue with the same command plus --resume.");
-            return ExitCodes.Interrupted;
-        }
-
-        JournalContents journal = ScanJournal.ReadOnly(outcome.JournalPath);
-        RunInfo info = ScanReport.Write(r.OutputDirectory, settings, r.Shard, threads, model.GpuLayers, journal, model.Vocabulary, r.Threshold,
-            new ScanTiming(started, DateTime.UtcNow, outcome.ProbesThisRun, outcome.ProbeSeconds));
-        if (r.Analyze) AnalyzeCommand.Run(r.OutputDirectory, model.Path, referenceFile: null);
-        PrintSummary(info, r.OutputDirectory);
-        return ExitCodes.Ok;
-    }
-
-    internal static void PrintSummary(RunInfo info, string directory)
-    {
-        var lines = new List<string>
-        {
-            $"{info.Counts.Tokens} tokens x {info.Templates.Count} templates = {info.Counts.Probes} probes" +
-                (info.ProbesPerS > 0 ? $", {info.ProbesPerS.ToString("F1", CultureInfo.InvariantCulture)} probes/s" : ""),
-            $"failed: {info.Counts.Failed} ({info.Threshold.Description})",
-            $"wrote {Path.Combine(directory, ScanReport.TokensFile)} and {Path.Combine(directory, ScanReport.RunFile)}",
-        };
-        foreach (string line in lines) Console.Out.WriteLine(line);
-        TokensTable table = TokensCsv.Read(Path.Combine(directory, ScanReport.TokensFile));
-        var lowest = new Table().Title("most anomalous (lowest repeat_prob)").AddColumns("id", "piece", "type", "repeat_prob", "said instead");
-        foreach (TokenRow row in table.Rows.OrderBy(x => x.RepeatProb).ThenBy(x => x.TokenId).Take(10))
-        {
-            lowest.AddRow(row.TokenId.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.Piece), row.TokenType,
-                row.RepeatProb.ToString("G3", CultureInfo.InvariantCulture), Markup.Escape(row.GreedyAnswer));
-        }
-        AnsiConsole.Write(lowest);
     }
 }

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using AnomalyProbe.Analysis.Reporting.Temperature;
 using AnomalyProbe.Analysis.Temperature;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 using AnomalyProbe.Probe.TemperatureStudy;
 
@@ -32,7 +33,7 @@ internal static class TemperatureCommand
         {
             model, text, threads, gpuLayers,
         };
-        command.SetAction((parse, _) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        command.SetAction((parse, _) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
             return RunFit(parse.GetValue(model)!, parse.GetValue(text)!, parse.GetValue(threads), Console.Out, parse.GetValue(gpuLayers));
@@ -87,7 +88,7 @@ internal static class TemperatureCommand
         {
             model, prompt, temperatures, samples, maxTokens, seed, vocabFilter, outDir, threads, gpuLayers,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(Console.Error, () =>
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);
@@ -113,8 +114,8 @@ internal static class TemperatureCommand
         Directory.CreateDirectory(outDir);
         string csv = Path.Combine(outDir, "sweep.csv");
         string png = Path.Combine(outDir, "sweep.png");
-        SweepReport.WriteCsv(csv, rows);
-        SweepReport.WritePlot(png, rows);
+        SweepFiles.WriteCsv(csv, rows);
+        SweepFiles.WritePlot(png, rows);
         output.WriteLine("T\tentropy\tppl_T1\tbyte\tspecial\tunreach\tdistinct");
         foreach (SweepRow r in rows)
         {

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using AnomalyProbe.Analysis.Reporting.Tokenizers;
 using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Commands;
@@ -40,7 +42,7 @@ internal static class TokenizerCommand
         {
             model, output, threads,
         };
-        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
             return RunAudit(parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(threads), Console.Out);
@@ -71,7 +73,7 @@ internal static class TokenizerCommand
         {
             a, b, scanA, scanB, corpus, output, threads,
         };
-        command.SetAction(parse => CommandRunner.Execute(Console.Error, () =>
+        command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
             var request = new CompareRequest(parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(scanA), parse.GetValue(scanB), parse.GetValue(corpus), parse.GetValue(threads));
@@ -83,13 +85,13 @@ internal static class TokenizerCommand
     internal static int RunAudit(string modelPath, string outputDirectory, int threads, TextWriter output)
     {
         if (threads < 0) throw new InputException("--threads must be 0 (all cores) or more");
-        AuditReport report = TokenizerAudit.Run(modelPath, threads);
+        AuditResult report = TokenizerAudit.Run(modelPath, threads);
         CreateDirectory(outputDirectory);
-        string csv = Path.Combine(outputDirectory, AuditCsv.FileName), md = Path.Combine(outputDirectory, AuditSummary.FileName);
+        string csv = Path.Combine(outputDirectory, AuditCsv.FileName), md = Path.Combine(outputDirectory, AuditMd.FileName);
         AuditCsv.Write(csv, report.Records);
-        AuditSummary.Write(md, report);
+        AuditMd.Write(md, report);
 
-        var counts = AuditSummary.CountCategories(report.Records);
+        var counts = AuditMd.CountCategories(report.Records);
         output.WriteLine($"audited {N(report.Records.Count)} tokens of {report.Vocabulary.FileName} [{report.Vocabulary.TokenizerSummary}] in {report.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         output.WriteLine(string.Join(", ", counts.Select(c => $"{TokenCategories.Name(c.Key)} {N(c.Value)}")));
         output.WriteLine($"wrote {csv} and {md}");
@@ -99,11 +101,11 @@ internal static class TokenizerCommand
     internal static int RunCompare(CompareRequest request, string outputDirectory, TextWriter output)
     {
         if (request.Threads < 0) throw new InputException("--threads must be 0 (all cores) or more");
-        CompareReport report = TokenizerComparison.Run(request);
+        ComparisonResult report = TokenizerComparison.Run(request);
         CreateDirectory(outputDirectory);
-        string csv = Path.Combine(outputDirectory, CompareCsv.FileName), md = Path.Combine(outputDirectory, CompareSummary.FileName);
+        string csv = Path.Combine(outputDirectory, CompareCsv.FileName), md = Path.Combine(outputDirectory, CompareMd.FileName);
         CompareCsv.Write(csv, report.Diff.Rows, scanColumns: report.ScanA is not null || report.ScanB is not null);
-        CompareSummary.Write(md, report);
+        CompareMd.Write(md, report);
 
         VocabularyDiff d = report.Diff;
         output.WriteLine($"compared {report.A.FileName} ({N(d.SizeA)} tokens, {report.A.TokenizerType}) with {report.B.FileName} ({N(d.SizeB)} tokens, {report.B.TokenizerType}) " +

@@ -1,5 +1,6 @@
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Geometry;
@@ -29,7 +30,7 @@ public static class ReferenceTokens
             if (piece.Length == 1 && piece[0] is 0xC0 or 0xC1 or >= 0xF5) neverUtf8.Add(id);
         }
         if (neverUtf8.Count > 0) return ([.. neverUtf8], $"{neverUtf8.Count} byte tokens for bytes that never occur in UTF-8");
-        throw new InputException("the vocabulary has no unused, unreachable or never-UTF-8 byte tokens to anchor the Magikarp indicator; pass --reference FILE (one token id per line)");
+        throw new InputException("needed: the vocabulary has no unused, unreachable or never-UTF-8 byte tokens to anchor the Magikarp indicator (give a file of token ids, one per line)") { Parameter = "reference" };
     }
 
     private static int[] ReadIds(string path, int vocabularySize)

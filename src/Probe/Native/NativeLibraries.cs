@@ -37,11 +37,11 @@ internal static unsafe class NativeLibraries
     /// <summary>Loads the natives once. Throws <see cref="LlamaException"/> saying what was tried and what to do.</summary>
     public static void Load(string? directoryOverride)
     {
-        string? custom = CustomDirectory(directoryOverride);
+        (string? custom, string? parameter) = CustomDirectory(directoryOverride);
         string? customLibrary = null;
         if (custom is not null)
         {
-            customLibrary = PreloadCustom(custom);
+            customLibrary = PreloadCustom(custom, parameter);
             NativeLibraryConfig.LLama.WithLibrary(customLibrary).WithAutoFallback(false);
         }
         NativeLibraryConfig.All.WithLogCallback(NativeLog.Callback);
@@ -52,10 +52,10 @@ internal static unsafe class NativeLibraries
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or LLama.Exceptions.RuntimeError)
         {
-            throw new LlamaException(LoadFailure(custom));
+            throw new LlamaException(LoadFailure(custom)) { Parameter = parameter };
         }
 
-        string library = LoadedLibraryPath() ?? throw new LlamaException(LoadFailure(custom));
+        string library = LoadedLibraryPath() ?? throw new LlamaException(LoadFailure(custom)) { Parameter = parameter };
         string directory = Path.GetDirectoryName(library)!;
         s_handles[NativeMethods.Llama] = NativeLibrary.Load(library);
         s_handles[NativeMethods.GgmlBase] = LoadFrom(directory, "ggml-base");
@@ -63,7 +63,7 @@ internal static unsafe class NativeLibraries
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
 
         (string version, string commit) = Identity(s_handles[NativeMethods.GgmlBase]);
-        CheckPin(directory, version, commit);
+        CheckPin(directory, version, commit, null);
 
         var devices = new List<string>();
         for (nuint i = 0; i < NativeMethods.ggml_backend_dev_count(); i++)
@@ -85,20 +85,24 @@ internal static unsafe class NativeLibraries
         typeof(NativeLibraries).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "LlamaBackend")?.Value
         ?? "LLamaSharp.Backend.Cpu";
 
-    private static string? CustomDirectory(string? directoryOverride)
+    // The directory and, when the caller gave it, the parameter it came in ("llama-dir").
+    private static (string? Directory, string? Parameter) CustomDirectory(string? directoryOverride)
     {
-        if (!string.IsNullOrEmpty(directoryOverride)) return Path.GetFullPath(directoryOverride);
+        if (!string.IsNullOrEmpty(directoryOverride)) return (Path.GetFullPath(directoryOverride), "llama-dir");
         string? fromEnvironment = Environment.GetEnvironmentVariable(DirectoryVariable);
-        return string.IsNullOrEmpty(fromEnvironment) ? null : Path.GetFullPath(fromEnvironment);
+        return string.IsNullOrEmpty(fromEnvironment) ? (null, null) : (Path.GetFullPath(fromEnvironment), DirectoryVariable);
     }
 
     // A custom build is opened by us first, dependencies before libllama, so a bad file gets the
     // loader's own reason and a build of another commit is refused before LLamaSharp calls into it.
-    private static string PreloadCustom(string directory)
+    private static string PreloadCustom(string directory, string? parameter)
     {
         if (!Directory.Exists(directory))
         {
-            throw new LlamaException($"--llama-dir '{directory}' does not exist; give a directory holding {FileName("llama")}, {FileName("ggml")} and {FileName("ggml-base")} of llama.cpp {PinnedLlamaCppCommit}");
+            throw new LlamaException($"'{directory}' does not exist; give a directory holding {FileName("llama")}, {FileName("ggml")} and {FileName("ggml-base")} of llama.cpp {PinnedLlamaCppCommit}")
+            {
+                Parameter = parameter,
+            };
         }
         var problems = new List<string>();
         var handles = new Dictionary<string, IntPtr>();
@@ -120,11 +124,14 @@ internal static unsafe class NativeLibraries
         }
         if (problems.Count > 0)
         {
-            throw new LlamaException($"cannot load llama.cpp from --llama-dir '{directory}': tried {string.Join("; ", problems)}; " +
-                $"it must hold a llama.cpp {PinnedLlamaCppCommit} build ({FileName("llama")}, {FileName("ggml")}, {FileName("ggml-base")})");
+            throw new LlamaException($"cannot load llama.cpp from '{directory}': tried {string.Join("; ", problems)}; " +
+                $"it must hold a llama.cpp {PinnedLlamaCppCommit} build ({FileName("llama")}, {FileName("ggml")}, {FileName("ggml-base")})")
+            {
+                Parameter = parameter,
+            };
         }
         (string version, string commit) = Identity(handles["ggml-base"]);
-        CheckPin(directory, version, commit);
+        CheckPin(directory, version, commit, parameter);
         return Path.Combine(directory, FileName("llama"));
     }
 
@@ -138,13 +145,15 @@ internal static unsafe class NativeLibraries
         return (Text(((delegate* unmanaged[Cdecl]<byte*>)version)()), Text(((delegate* unmanaged[Cdecl]<byte*>)commit)()));
     }
 
-    private static void CheckPin(string directory, string version, string commit)
+    private static void CheckPin(string directory, string version, string commit, string? parameter)
     {
         if (version == PinnedGgmlVersion && commit == PinnedGgmlCommit) return;
         throw new LlamaException(
             $"the llama.cpp in '{directory}' is ggml {version} (commit {commit}), but AnomalyProbe is built for llama.cpp {PinnedLlamaCppCommit} " +
-            $"as {BackendPackage} ships it (ggml {PinnedGgmlVersion}, commit {PinnedGgmlCommit}); " +
-            $"use that build (unset {DirectoryVariable} and --llama-dir to use the package's)");
+            $"as {BackendPackage} ships it (ggml {PinnedGgmlVersion}, commit {PinnedGgmlCommit}); use that build, or no custom one to use the package's")
+        {
+            Parameter = parameter,
+        };
     }
 
     private static string LoadFailure(string? custom)
@@ -152,9 +161,9 @@ internal static unsafe class NativeLibraries
         IReadOnlyList<string> tried = NativeLog.LoaderFailures;
         string where = tried.Count > 0 ? $"tried {string.Join("; ", tried)}" : "no library file was found next to the app";
         return custom is not null
-            ? $"cannot load llama.cpp from --llama-dir '{custom}': {where}"
+            ? $"cannot load llama.cpp from '{custom}': {where}"
             : $"cannot load llama.cpp from the {BackendPackage} package: {where}; restore and build the project " +
-              "(dotnet build brings the natives), build with -p:LlamaBackend=Cpu|Cuda12|Vulkan for another backend, or give --llama-dir";
+              "(dotnet build brings the natives), build with -p:LlamaBackend=Cpu|Cuda12|Vulkan for another backend, or use a custom build of the pinned commit";
     }
 
     // LLamaSharp does not say which file it opened; the process's module list does, on every OS.

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -47,7 +47,7 @@ public sealed unsafe class BatchRunner : IProbeRunner
     /// </summary>
     public static ContextOptions ContextFor(IReadOnlyCollection<TemplateTokens> templates, int batchProbes, int answerTokens, int threads, bool exact)
     {
-        if (batchProbes is < 1 or > MaxBatchProbes) throw new InputException($"--batch must be in [1, {MaxBatchProbes}]");
+        CheckBatch(batchProbes);
         int prefix = templates.Max(t => t.Prefix.Length);
         int perProbe = templates.Max(t => t.TokensPerProbe);
         int cells = prefix + batchProbes * (perProbe + answerTokens - 1);
@@ -59,6 +59,12 @@ public sealed unsafe class BatchRunner : IProbeRunner
             MaxSequences: batchProbes + 1,
             Threads: threads,
             UnifiedKv: true), exact);
+    }
+
+    /// <summary>Refuses a batch size outside [1, <see cref="MaxBatchProbes"/>].</summary>
+    public static void CheckBatch(int batchProbes)
+    {
+        if (batchProbes is < 1 or > MaxBatchProbes) throw new InputException($"{batchProbes} must be in [1, {MaxBatchProbes}]") { Parameter = "batch" };
     }
 
     /// <summary>Applies the exact (float32 K/V, no flash attention) or fast settings.</summary>

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Probing;
 

@@ -1,4 +1,4 @@
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.Probing;

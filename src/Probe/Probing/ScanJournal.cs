@@ -60,7 +60,7 @@ public sealed class ScanJournal : IDisposable
         bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
         if (exists && !resume)
         {
-            throw new InputException($"'{directory}' already holds a scan journal: add --resume to continue it, or choose another --out");
+            throw new InputException($"'{directory}' already holds a scan journal: resume it, or choose another directory") { Parameter = "out" };
         }
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
@@ -75,7 +75,7 @@ public sealed class ScanJournal : IDisposable
             JournalContents contents = Read(stream, path);
             if (contents.Header.Fingerprint != header.Fingerprint)
             {
-                throw new InputException($"the journal in '{directory}' was made with other settings (model, templates, tokens, batch or harvest differ); use another --out or the original settings");
+                throw new InputException($"'{directory}' holds a journal made with other settings (model, templates, tokens, batch or harvest differ); use another directory or the original settings") { Parameter = "out" };
             }
             if (contents.Header.Shard != header.Shard)
             {

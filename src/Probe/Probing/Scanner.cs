@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -41,8 +41,8 @@ public static class Scanner
         if (plan.Count == 0)
         {
             int groups = (ids.Length + settings.BatchProbes - 1) / settings.BatchProbes;
-            throw new InputException($"--shard {shard}: the {ids.Length} selected ids form {groups} group(s) of up to {settings.BatchProbes} " +
-                $"probes per template, and shard {shard.Index} owns none; use at most {groups} shard(s) or a smaller --batch");
+            throw new InputException($"{shard} owns no probe group: the {ids.Length} selected ids form {groups} group(s) of up to {settings.BatchProbes} " +
+                $"probes per template; use at most {groups} shard(s) or a smaller batch") { Parameter = "shard" };
         }
 
         var header = new JournalHeader(settings.Fingerprint(), shard.ToString(), JsonSerializer.Serialize(settings));

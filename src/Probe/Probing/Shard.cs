@@ -19,7 +19,7 @@ public readonly record struct Shard(int Index, int Count)
             !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ||
             !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
         {
-            throw new InputException($"--shard '{text}' must be i/n with 0 <= i < n, e.g. 0/4");
+            throw new InputException($"'{text}' must be i/n with 0 <= i < n, e.g. 0/4") { Parameter = "shard" };
         }
         return new Shard(i, n);
     }

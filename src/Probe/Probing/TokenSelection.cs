@@ -1,4 +1,5 @@
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -21,15 +22,15 @@ public sealed record TokenSelection(string Spec, int? Sample, int Seed)
             foreach (string part in Spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 (int first, int last) = ParseRange(part);
-                if (last >= vocabularySize) throw new InputException($"--tokens {part}: the vocabulary has ids 0-{vocabularySize - 1}");
+                if (last >= vocabularySize) throw new InputException($"'{part}' is outside the vocabulary (ids 0-{vocabularySize - 1})") { Parameter = "tokens" };
                 for (int i = first; i <= last; i++) ids.Add(i);
             }
         }
-        if (ids.Count == 0) throw new InputException($"--tokens '{Spec}' selects no token");
+        if (ids.Count == 0) throw new InputException($"'{Spec}' selects no token") { Parameter = "tokens" };
         int[] result = [.. ids];
         if (Sample is int n)
         {
-            if (n < 1) throw new InputException("--sample must be at least 1");
+            if (n < 1) throw new InputException("must be at least 1") { Parameter = "sample" };
             if (n < result.Length)
             {
                 // Seeded partial Fisher–Yates, then back to ascending order.
@@ -49,5 +50,5 @@ public sealed record TokenSelection(string Spec, int? Sample, int Seed)
     private static (int First, int Last) ParseRange(string part) =>
         TokenIdRange.TryParse(part, out int first, out int last)
             ? (first, last)
-            : throw new InputException($"--tokens: '{part}' is not an id or a range like 100-199");
+            : throw new InputException($"'{part}' is not an id or a range like 100-199") { Parameter = "tokens" };
 }

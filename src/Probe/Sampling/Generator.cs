@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Sampling;
 
@@ -19,7 +19,7 @@ public sealed class Generator(LlamaContext context)
         LogitsObserver? observer = null,
         CancellationToken cancellation = default)
     {
-        if (prompt.Count == 0) throw new InputException("the prompt is empty and the model has no BOS token to start from; give --prompt");
+        if (prompt.Count == 0) throw new InputException("empty, and the model has no BOS token to start from") { Parameter = "prompt" };
         if (prompt.Count >= context.ContextSize) throw new InputException($"the prompt has {prompt.Count} tokens; the context holds {context.ContextSize}");
         Vocabulary vocabulary = context.Model.Vocabulary;
         context.ClearMemory();

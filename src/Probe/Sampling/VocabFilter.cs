@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Sampling;
@@ -57,7 +58,7 @@ public sealed class VocabFilter
             }
             else if (item.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
             {
-                if (ids is not null) throw new InputException($"--vocab-filter '{spec}': give at most one file of ids");
+                if (ids is not null) throw new InputException($"'{spec}' gives more than one file of ids") { Parameter = "vocab-filter" };
                 string path = item["file:".Length..];
                 (ids, sha) = ReadIds(path);
                 normalised.Add("file:" + path);
@@ -65,10 +66,10 @@ public sealed class VocabFilter
             else
             {
                 throw new InputException(
-                    $"--vocab-filter: '{item}' is not a token class ({string.Join(", ", TokenClasses.Names)}) or file:PATH");
+                    $"'{item}' is not a token class ({string.Join(", ", TokenClasses.Names)}) or file:PATH") { Parameter = "vocab-filter" };
             }
         }
-        if (normalised.Count == 0) throw new InputException("--vocab-filter is empty; give a class such as no-bytes or file:PATH");
+        if (normalised.Count == 0) throw new InputException("empty; give a class such as no-bytes or file:PATH") { Parameter = "vocab-filter" };
         return new VocabFilter(string.Join(",", normalised), classes, ids, sha);
     }
 
@@ -79,30 +80,24 @@ public sealed class VocabFilter
         if (_readBack) throw new InvalidOperationException($"the filter '{Spec}' was read back from a journal; parse it again to filter");
         if (_ids is not null && _ids.Length > 0 && _ids[^1] >= vocabulary.Count)
         {
-            throw new InputException($"--vocab-filter {Spec}: id {_ids[^1]} is not in the vocabulary (ids 0-{vocabulary.Count - 1})");
+            throw new InputException($"{Spec}: id {_ids[^1]} is not in the vocabulary (ids 0-{vocabulary.Count - 1})") { Parameter = "vocab-filter" };
         }
         IEnumerable<int> ids = _ids ?? Enumerable.Range(0, vocabulary.Count);
         int[] admitted = _classes.Count == 0 ? [.. ids] : [.. ids.Where(id => Admits(vocabulary, id))];
-        if (admitted.Length == 0) throw new InputException($"--vocab-filter {Spec} admits no token of the {vocabulary.Count} in this vocabulary");
+        if (admitted.Length == 0) throw new InputException($"{Spec} admits no token of the {vocabulary.Count} in this vocabulary") { Parameter = "vocab-filter" };
         return admitted;
     }
 
     private bool Admits(Vocabulary vocabulary, int id)
     {
-        string type = TokenizerAudit.TypeName(vocabulary.GetTokenType(id));
-        string text = vocabulary.GetText(id);
-        byte[] piece = vocabulary.TokenToPiece(id);
-        foreach (TokenClass c in _classes)
-        {
-            if (!TokenClasses.Contains(c, type, text, piece)) return false;
-        }
-        return true;
+        TokenFacts token = vocabulary.Facts(id);
+        return _classes.All(token.IsIn);
     }
 
     // One or more ids or ranges (100-199) per line, separated by commas or white space; '#' starts a comment.
     private static (int[] Ids, string Sha256) ReadIds(string path)
     {
-        if (path.Length == 0) throw new InputException("--vocab-filter file: needs a path (file:ids.txt)");
+        if (path.Length == 0) throw new InputException("file: needs a path (file:ids.txt)") { Parameter = "vocab-filter" };
         byte[] content;
         try
         {
@@ -110,7 +105,7 @@ public sealed class VocabFilter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"--vocab-filter: cannot read '{path}': {e.Message}", e);
+            throw new InputException($"cannot read '{path}': {e.Message}", e) { Parameter = "vocab-filter" };
         }
         var ids = new SortedSet<int>();
         string[] lines = System.Text.Encoding.UTF8.GetString(content).Split('\n');
@@ -123,12 +118,12 @@ public sealed class VocabFilter
             {
                 if (!TokenIdRange.TryParse(part, out int first, out int last) || last - first >= 1 << 24)
                 {
-                    throw new InputException($"--vocab-filter {path}:{n + 1}: '{part}' is not a token id or a range like 100-199");
+                    throw new InputException($"{path}:{n + 1}: '{part}' is not a token id or a range like 100-199") { Parameter = "vocab-filter" };
                 }
                 for (int id = first; id <= last; id++) ids.Add(id);
             }
         }
-        if (ids.Count == 0) throw new InputException($"--vocab-filter: '{path}' lists no token id");
+        if (ids.Count == 0) throw new InputException($"file '{path}' lists no token id") { Parameter = "vocab-filter" };
         return ([.. ids], Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 }

@@ -1,5 +1,5 @@
 using AnomalyProbe.Analysis.Temperature;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 // Not "...Probe.Temperature": a namespace of that name would hide the Sampling.Temperature type
 // from every other namespace under AnomalyProbe.Probe.

@@ -1,6 +1,7 @@
 using AnomalyProbe.Analysis.Temperature;
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.TemperatureStudy;

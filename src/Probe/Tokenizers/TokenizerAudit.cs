@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Tokenizers;
 
@@ -36,17 +36,17 @@ public static class TokenizerAudit
     }
 
     /// <summary>Audits a vocabulary file and returns the report audit.md is written from.</summary>
-    public static AuditReport Run(string path, int threads = 0)
+    public static AuditResult Run(string path, int threads = 0)
     {
         var clock = Stopwatch.StartNew();
         using LlamaModel model = LlamaModel.Load(path, vocabOnly: true);
         VocabularyDescription description = VocabularyFacts.Describe(model, path);
         IReadOnlyList<AuditRecord> records = Run(model.Vocabulary, threads);
-        return new AuditReport
+        return new AuditResult
         {
             Vocabulary = description,
             Records = records,
-            Tool = VocabularyFacts.Tool,
+            Tool = ToolIdentity.Tool,
             LlamaCpp = LlamaRuntime.Engine.Summary,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             ReachabilityNotes = ReachabilityNotes,
@@ -68,8 +68,8 @@ public static class TokenizerAudit
             TokenId = id,
             Bytes = bytes,
             Text = v.GetText(id),
-            TokenType = TypeName(v.GetTokenType(id)),
-            Attributes = AttributeNames(attributes),
+            TokenType = TokenTypes.FromAttributes(attributes),
+            Attributes = TokenAttributeNames.Join(attributes),
             Score = v.GetScore(id),
             RoundTrip = roundTrip,
             RoundTripIds = roundTrip ? [] : ids,
@@ -97,31 +97,4 @@ public static class TokenizerAudit
         return records;
     }
 
-    /// <summary>The token type as tokens.csv writes it.</summary>
-    internal static string TypeName(TokenType type) => type switch
-    {
-        TokenType.UserDefined => "user_defined",
-        _ => type.ToString().ToLowerInvariant(),
-    };
-
-    private static readonly (TokenAttributes Flag, string Name)[] s_attributeNames =
-    [
-        (TokenAttributes.Unknown, "unknown"), (TokenAttributes.Unused, "unused"), (TokenAttributes.Normal, "normal"),
-        (TokenAttributes.Control, "control"), (TokenAttributes.UserDefined, "user_defined"), (TokenAttributes.Byte, "byte"),
-        (TokenAttributes.Normalized, "normalized"), (TokenAttributes.LStrip, "lstrip"), (TokenAttributes.RStrip, "rstrip"),
-        (TokenAttributes.SingleWord, "single_word"),
-    ];
-
-    /// <summary>"control|rstrip": the set flags, lowest bit first (empty for none).</summary>
-    internal static string AttributeNames(TokenAttributes attributes)
-    {
-        var sb = new StringBuilder();
-        foreach (var (flag, name) in s_attributeNames)
-        {
-            if ((attributes & flag) == 0) continue;
-            if (sb.Length > 0) sb.Append('|');
-            sb.Append(name);
-        }
-        return sb.ToString();
-    }
 }

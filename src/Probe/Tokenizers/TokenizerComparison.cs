@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Tokenizers;
 
@@ -23,13 +23,13 @@ public static class TokenizerComparison
 {
     /// <summary>Runs the comparison.</summary>
     /// <exception cref="InputException">A file is missing or invalid, or a scan belongs to another vocabulary.</exception>
-    public static CompareReport Run(CompareRequest request)
+    public static ComparisonResult Run(CompareRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         // Cheap checks first: a bad scan or corpus should not wait for two audits.
-        ScanResults? scanA = request.ScanA is null ? null : ReadScan(request.ScanA, "--scan-a");
-        ScanResults? scanB = request.ScanB is null ? null : ReadScan(request.ScanB, "--scan-b");
+        ScanResults? scanA = request.ScanA is null ? null : ReadScan(request.ScanA, "scan-a");
+        ScanResults? scanB = request.ScanB is null ? null : ReadScan(request.ScanB, "scan-b");
         IReadOnlyList<CorpusText>? corpus = request.CorpusPath is null ? null : CorpusFile.Load(request.CorpusPath);
 
         using LlamaModel a = LlamaModel.Load(request.PathA, vocabOnly: true);
@@ -38,8 +38,8 @@ public static class TokenizerComparison
         VocabularyDescription descriptionB = VocabularyFacts.Describe(b, request.PathB);
         var entriesA = TokenizerAudit.Run(a.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
         var entriesB = TokenizerAudit.Run(b.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
-        CheckScan(scanA, entriesA, "--scan-a", request.PathA);
-        CheckScan(scanB, entriesB, "--scan-b", request.PathB);
+        CheckScan(scanA, entriesA, "scan-a", request.PathA);
+        CheckScan(scanB, entriesB, "scan-b", request.PathB);
 
         VocabularyDiff diff = VocabularyMatcher.Match(entriesA, entriesB);
         if (scanA is not null || scanB is not null) diff = diff with { Rows = VocabularyMatcher.WithScans(diff.Rows, scanA, scanB) };
@@ -47,7 +47,7 @@ public static class TokenizerComparison
         var corpora = new List<CorpusComparison> { Tokenize(CorpusSample.Source, CorpusSample.Texts, a.Vocabulary, b.Vocabulary) };
         if (corpus is not null) corpora.Add(Tokenize($"`{request.CorpusPath}`", corpus, a.Vocabulary, b.Vocabulary));
 
-        return new CompareReport
+        return new ComparisonResult
         {
             A = descriptionA,
             B = descriptionB,
@@ -55,7 +55,7 @@ public static class TokenizerComparison
             ScanA = scanA,
             ScanB = scanB,
             Corpora = corpora,
-            Tool = VocabularyFacts.Tool,
+            Tool = ToolIdentity.Tool,
             LlamaCpp = LlamaRuntime.Engine.Summary,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
         };
@@ -93,14 +93,14 @@ public static class TokenizerComparison
 
     private static ScanResults ReadScan(string path, string option)
     {
-        if (!File.Exists(path)) throw new InputException($"{option}: scan file not found: {path}");
+        if (!File.Exists(path)) throw new InputException($"scan file not found: {path}") { Parameter = option };
         try
         {
             return ScanResults.Read(path);
         }
         catch (FormatException e)
         {
-            throw new InputException($"{option}: {e.Message}", e);
+            throw new InputException(e.Message, e) { Parameter = option };
         }
     }
 
@@ -108,7 +108,7 @@ public static class TokenizerComparison
     {
         if (scan?.Mismatch(entries) is string problem)
         {
-            throw new InputException($"{option}: '{scan.Path}' is not a scan of '{vocabularyPath}': {problem}");
+            throw new InputException($"'{scan.Path}' is not a scan of '{vocabularyPath}': {problem}") { Parameter = option };
         }
     }
 }

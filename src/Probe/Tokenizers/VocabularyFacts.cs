@@ -1,19 +1,14 @@
-using System.Reflection;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>What the summaries say about a vocabulary file: from llama.cpp (type, size, special ids) and the GGUF metadata.</summary>
 public static class VocabularyFacts
 {
-    /// <summary>This program, for the summaries.</summary>
-    public static ToolInfo Tool { get; } = new("anomalyprobe",
-        typeof(VocabularyFacts).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
-
     /// <summary>Describes the loaded <paramref name="model"/>; <paramref name="pathAsGiven"/> is how the user named it.</summary>
     public static VocabularyDescription Describe(LlamaModel model, string pathAsGiven)
     {
@@ -29,7 +24,7 @@ public static class VocabularyFacts
         {
             Path = pathAsGiven,
             SizeBytes = gguf.FileSize,
-            Sha256 = ScanReport.Sha256(model.Path),
+            Sha256 = ToolIdentity.Sha256(model.Path),
             Name = gguf.GetString("general.name"),
             TokenizerType = v.Type.ToString().ToUpperInvariant(),
             TokenizerModel = gguf.GetString("tokenizer.ggml.model"),

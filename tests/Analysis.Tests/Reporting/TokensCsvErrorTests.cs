@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tests.Reporting;
 
@@ -33,7 +34,6 @@ public sealed class TokensCsvErrorTests : IDisposable
         { "missing template", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(0.5, 1, "") } }), "has results for templates [chat]" },
         { "best not a template", WithRow(Row(2) with { BestTemplate = "induction" }), "best template 'induction'" },
         { "extra without column", WithRow(Row(2) with { Extras = new Dictionary<string, double?> { ["norm"] = 1 } }), "extra value 'norm' has no column" },
-        { "lone surrogate", WithRow(Row(2) with { TokenType = "x\uD800" }), "token_type has a lone surrogate" },
         { "no template", Small() with { Templates = [], Rows = [] }, "at least one template" },
         { "template name", Small() with { Templates = ["chat", "a b"] }, "'a b' may only contain" },
         { "duplicate template", Small() with { Templates = ["chat", "chat"] }, "repeat a name" },

@@ -1,5 +1,6 @@
 using System.Text;
 using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tests.Reporting;
 
@@ -55,7 +56,7 @@ internal static class TokensCsvSamples
         {
             TokenId = id,
             Bytes = bytes,
-            TokenType = (id % 4) switch { 0 => "normal", 1 => "byte", 2 => "control", _ => "user_defined" },
+            TokenType = (id % 4) switch { 0 => TokenType.Normal, 1 => TokenType.Byte, 2 => TokenType.Control, _ => TokenType.UserDefined },
             Reachable = id % 3 != 0,
             BestTemplate = best,
             AnswerStartsWithToken = id % 5 == 0,

@@ -1,4 +1,5 @@
 using System.Text;
+using AnomalyProbe.Analysis.Reporting.Tokenizers;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Tokenizers;
 using static AnomalyProbe.Analysis.Tests.Tokenizers.TokenizerSamples;
@@ -48,7 +49,7 @@ public sealed class CorpusComparisonTests
     public void CompareSummaryReportsStatusesConsistencyAndCorpus()
     {
         VocabularyDiff diff = VocabularyMatcher.Match(Spm(), Bpe());
-        var report = new CompareReport
+        var report = new ComparisonResult
         {
             A = new VocabularyDescription { Path = "a.gguf", SizeBytes = 1, Sha256 = "aa", TokenizerType = "SPM", TokenCount = Spm().Count, PreTokenizer = null },
             B = new VocabularyDescription { Path = "b.gguf", SizeBytes = 1, Sha256 = "bb", TokenizerType = "BPE", TokenCount = Bpe().Count, PreTokenizer = "gpt-2",
@@ -60,7 +61,7 @@ public sealed class CorpusComparisonTests
             LlamaCpp = "v",
         };
         var writer = new StringWriter();
-        CompareSummary.Write(writer, report);
+        CompareMd.Write(writer, report);
         string md = writer.ToString();
 
         Assert.Contains("Matched by **decoded bytes**", md, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Text;
 using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Analysis.Tokens;
 
 namespace AnomalyProbe.Analysis.Tests.Tokenizers;
 
@@ -7,10 +8,25 @@ namespace AnomalyProbe.Analysis.Tests.Tokenizers;
 internal static class TokenizerSamples
 {
     public static VocabularyEntry Entry(int id, string text, string bytes, string type = "normal", TokenCategory category = TokenCategory.Normal) =>
-        new(id, text, Encoding.UTF8.GetBytes(bytes), type, category);
+        new(id, text, Encoding.UTF8.GetBytes(bytes), TypeNamed(type), category);
 
     public static VocabularyEntry Entry(int id, string text, byte[] bytes, string type = "normal", TokenCategory category = TokenCategory.Normal) =>
-        new(id, text, bytes, type, category);
+        new(id, text, bytes, TypeNamed(type), category);
+
+    /// <summary>A token type by its CSV name ("normal", "byte", "user_defined", ...).</summary>
+    public static TokenType TypeNamed(string name) => TokenTypes.TryParse(name, out TokenType t) ? t : throw new ArgumentException($"no token type '{name}'", nameof(name));
+
+    /// <summary>llama.cpp attributes that make a token of that type.</summary>
+    public static TokenAttributes AttributesOf(string type) => TypeNamed(type) switch
+    {
+        TokenType.Normal => TokenAttributes.Normal,
+        TokenType.Byte => TokenAttributes.Byte,
+        TokenType.Control => TokenAttributes.Control,
+        TokenType.Unknown => TokenAttributes.Unknown,
+        TokenType.Unused => TokenAttributes.Unused,
+        TokenType.UserDefined => TokenAttributes.UserDefined,
+        _ => TokenAttributes.None,
+    };
 
     /// <summary>A SentencePiece-style vocabulary: ▁ for a space, &lt;0xNN&gt; byte tokens.</summary>
     public static List<VocabularyEntry> Spm() =>

@@ -1,6 +1,7 @@
 using System.Text;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Tokenizers;
+using AnomalyProbe.Analysis.Tokens;
 using static AnomalyProbe.Analysis.Tests.Tokenizers.TokenizerSamples;
 
 namespace AnomalyProbe.Analysis.Tests.Tokenizers;
@@ -195,7 +196,7 @@ public sealed class VocabularyMatcherTests
     {
         TokenId = id,
         Bytes = Encoding.UTF8.GetBytes(piece),
-        TokenType = "normal",
+        TokenType = TokenType.Normal,
         Reachable = true,
         BestTemplate = "t",
         AnswerStartsWithToken = false,

@@ -1,6 +1,7 @@
+using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Bench;
 using AnomalyProbe.Probe.Gguf;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Tests.Bench;
 

@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Geometry;
 using AnomalyProbe.Probe.Probing;
 using AnomalyProbe.Probe.Tests.Support;
@@ -16,7 +17,7 @@ public sealed class AnalyzeTests : IDisposable
     {
         string copy = Path.Combine(_dir, "stories260K");
         Directory.CreateDirectory(copy);
-        foreach (string file in new[] { ScanJournal.FileName, ScanReport.TokensFile, ScanReport.RunFile })
+        foreach (string file in new[] { ScanJournal.FileName, ScanOutputs.TokensFile, ScanOutputs.RunFile })
         {
             File.Copy(Path.Combine(Committed, file), Path.Combine(copy, file));
         }
@@ -29,7 +30,7 @@ public sealed class AnalyzeTests : IDisposable
         string copy = CopyCommitted();
         CliResult r = CliProcess.Run("analyze", "--scan", copy, "--model", TestPaths.DefaultModel);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        foreach (string file in new[] { ScanReport.TokensFile, GeometryReport.SummaryFile, GeometryReport.ReportFile })
+        foreach (string file in new[] { ScanOutputs.TokensFile, AnalysisFiles.SummaryFile, AnalysisFiles.ReportFile })
         {
             Assert.True(File.ReadAllText(Path.Combine(Committed, file)) == File.ReadAllText(Path.Combine(copy, file)), $"{file} differs from the committed one");
         }
@@ -42,9 +43,9 @@ public sealed class AnalyzeTests : IDisposable
     [Fact]
     public void UnderTrainedTokensOfStories260KSitAtTheCentroid()
     {
-        TokensTable table = TokensCsv.Read(Path.Combine(Committed, ScanReport.TokensFile));
+        TokensTable table = TokensCsv.Read(Path.Combine(Committed, ScanOutputs.TokensFile));
         Assert.Contains("magikarp_indicator_z", table.ExtraColumns);
-        var summary = File.ReadAllLines(Path.Combine(Committed, GeometryReport.SummaryFile)).Skip(1).Select(l => l.Split(',')).ToList();
+        var summary = File.ReadAllLines(Path.Combine(Committed, AnalysisFiles.SummaryFile)).Skip(1).Select(l => l.Split(',')).ToList();
         double Auc(string measure) => double.Parse(summary.Single(f => f[0] == "best" && f[1] == "all" && f[2] == measure && f[3] == "auc")[4], System.Globalization.CultureInfo.InvariantCulture);
         // AUC near 0: failed tokens have the *smaller* distances.
         Assert.True(Auc("centroid_distance") < 0.05);

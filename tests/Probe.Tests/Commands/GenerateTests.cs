@@ -1,4 +1,5 @@
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 using AnomalyProbe.Probe.Tests.Support;
 

@@ -14,7 +14,7 @@ public sealed class GpuLayersTests
         CliResult r = CliProcess.Run([.. command, "--gpu-layers", "4"]);
         Assert.Equal(2, r.ExitCode);
         Assert.False(r.LooksLikeCrash, r.StdErr);
-        Assert.Contains("--gpu-layers 4 asks for a GPU, but LLamaSharp.Backend.Cpu 0.30.0 found none", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--gpu-layers: 4 asks for a GPU, but LLamaSharp.Backend.Cpu 0.30.0 found none", r.StdErr, StringComparison.Ordinal);
         Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -24,7 +24,7 @@ public sealed class GpuLayersTests
         Assert.Equal(0, CliProcess.Run("generate", "-n", "1", "--gpu-layers", "0").ExitCode);
         CliResult negative = CliProcess.Run("generate", "-n", "1", "--gpu-layers", "-1");
         Assert.Equal(2, negative.ExitCode);
-        Assert.Contains("--gpu-layers -1 must be 0 or more", negative.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--gpu-layers: -1 must be 0 or more", negative.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

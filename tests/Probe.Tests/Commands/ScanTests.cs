@@ -1,4 +1,5 @@
 using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Probing;
 using AnomalyProbe.Probe.Tests.Support;
 
@@ -33,7 +34,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
 
     private void AssertSameScan(string dir)
     {
-        Assert.Equal(File.ReadAllText(reference.File(ScanReport.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanReport.TokensFile)));
+        Assert.Equal(File.ReadAllText(reference.File(ScanOutputs.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanOutputs.TokensFile)));
         Assert.Equal(File.ReadAllBytes(reference.File(ScanJournal.FileName)), File.ReadAllBytes(Path.Combine(dir, ScanJournal.FileName)));
     }
 
@@ -41,30 +42,30 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     public void CoversEveryTokenOfTheEmbeddedModel()
     {
         Assert.True(reference.Result.ExitCode == 0, reference.Result.StdErr);
-        TokensTable table = TokensCsv.Read(reference.File(ScanReport.TokensFile));
+        TokensTable table = TokensCsv.Read(reference.File(ScanOutputs.TokensFile));
         Assert.Equal(Enumerable.Range(0, 512), table.Rows.Select(r => r.TokenId));
         Assert.Equal(["chat", "completion", "induction"], table.Templates);
-        RunInfo info = RunInfo.Read(reference.File(ScanReport.RunFile));
+        RunInfo info = RunInfo.Read(reference.File(ScanOutputs.RunFile));
         Assert.Equal(512 * 3, info.Counts.Probes);
         Assert.Equal("a8d1258d8eecbcb65097fc8579c0e626ea903d917901dc2b5c9c8e1fe8fbaf6f", info.Model.Sha256);
         Assert.True(info.ProbesPerS > 0);
         // The harvest ran and found byte tokens, the model's under-trained tokens.
         Assert.True(table.Rows.Sum(r => r.NegTempHits) > 0);
-        Assert.True(table.Rows.Where(r => r.NegTempHits > 0).Count(r => r.TokenType == "byte") * 2 > table.Rows.Count(r => r.NegTempHits > 0));
+        Assert.True(table.Rows.Where(r => r.NegTempHits > 0).Count(r => r.TokenType == TokenType.Byte) * 2 > table.Rows.Count(r => r.NegTempHits > 0));
         // The failures are mostly byte tokens; the threshold was chosen from the data.
         Assert.Equal("AutoOtsu", info.Threshold.Method.ToString());
-        Assert.True(table.Rows.Count(r => r.Failed && r.TokenType == "byte") > table.Rows.Count(r => r.Failed) / 2);
+        Assert.True(table.Rows.Count(r => r.Failed && r.TokenType == TokenType.Byte) > table.Rows.Count(r => r.Failed) / 2);
     }
 
     [Fact]
     public void EveryByteTokenSurvivesTheCsvRoundTrip()
     {
-        TokensTable table = TokensCsv.Read(reference.File(ScanReport.TokensFile));
+        TokensTable table = TokensCsv.Read(reference.File(ScanOutputs.TokensFile));
         // stories260K's byte tokens <0x00>..<0xFF> are ids 3..258 and render to exactly that byte.
         for (int b = 0; b < 256; b++)
         {
             TokenRow row = table.Rows[3 + b];
-            Assert.Equal("byte", row.TokenType);
+            Assert.Equal(TokenType.Byte, row.TokenType);
             Assert.Equal([(byte)b], row.Bytes.ToArray());
         }
     }
@@ -77,7 +78,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         CliResult r = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", dir);
         Assert.True(r.ExitCode == 0, r.StdErr);
         string committed = Path.Combine(TestPaths.RepoRoot, "reports", "stories260K");
-        Assert.Equal(File.ReadAllText(Path.Combine(committed, ScanReport.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanReport.TokensFile)));
+        Assert.Equal(File.ReadAllText(Path.Combine(committed, ScanOutputs.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanOutputs.TokensFile)));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         var hook = new Dictionary<string, string> { [ScanJournal.DieAfterVariable] = groups.ToString(), [ScanJournal.DieTornVariable] = torn ? "1" : "0" };
         CliResult killed = CliProcess.Run([.. new[] { "scan", "--out", dir }, .. Common], hook);
         Assert.Equal(137, killed.ExitCode); // SIGKILL
-        Assert.False(File.Exists(Path.Combine(dir, ScanReport.TokensFile)));
+        Assert.False(File.Exists(Path.Combine(dir, ScanOutputs.TokensFile)));
         Assert.Equal(groups, ScanJournal.ReadOnly(Path.Combine(dir, ScanJournal.FileName)).CommittedGroups);
 
         CliResult resumed = Scan(dir, "--resume");
@@ -125,7 +126,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         CliResult missing = CliProcess.Run("merge", shards[0], shards[1], "--out", partial);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("missing", missing.StdErr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(partial, ScanReport.TokensFile)));
+        Assert.False(File.Exists(Path.Combine(partial, ScanOutputs.TokensFile)));
     }
 
     [Fact]
@@ -158,7 +159,8 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         CliResult r = Scan(dir, "--tokens", "0-9", "--shard", "1/2");
         Assert.Equal(2, r.ExitCode);
         Assert.False(r.LooksLikeCrash, r.StdErr);
-        Assert.Contains("shard 1 owns none; use at most 1 shard(s)", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--shard: 1/2 owns no probe group", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("use at most 1 shard(s)", r.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "journal.jsonl")));
     }
 
@@ -167,7 +169,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     {
         string dir = NewDir("sample");
         Assert.Equal(0, Scan(dir, "--tokens", "100-299", "--sample", "20", "--seed", "3", "--no-harvest").ExitCode);
-        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanReport.TokensFile));
+        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanOutputs.TokensFile));
         Assert.Equal(20, table.Rows.Count);
         Assert.All(table.Rows, r => Assert.InRange(r.TokenId, 100, 299));
         Assert.Equal(new TokenSelection("100-299", 20, 3).Resolve(512), table.Rows.Select(r => r.TokenId));

@@ -1,6 +1,5 @@
 using System.Text;
 using AnomalyProbe.Probe.Native;
-using AnomalyProbe.Probe.Runtime;
 using AnomalyProbe.Probe.Tests.Support;
 
 namespace AnomalyProbe.Probe.Tests.Native;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using AnomalyProbe.Probe.Native;
-using AnomalyProbe.Probe.Runtime;
 
 namespace AnomalyProbe.Probe.Tests.Native;
 

@@ -1,5 +1,5 @@
 using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Tests.Probing;
 

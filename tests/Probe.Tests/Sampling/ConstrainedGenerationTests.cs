@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Probe.Probing;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 using AnomalyProbe.Probe.Tests.Support;
 
@@ -176,7 +176,7 @@ public sealed class ConstrainedGenerationTests : IDisposable
         Assert.Equal(0, CliProcess.Run([.. scan, "--vocab-filter", "alpha"]).ExitCode);
         RunInfo info = RunInfo.Read(Path.Combine(dir, "run.json"));
         Assert.Equal("alpha", info.Settings.Harvest["vocab_filter"]);
-        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanReport.TokensFile));
+        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanOutputs.TokensFile));
         Assert.All(table.Rows.Where(r => r.NegTempHits > 0), r => Assert.Matches(Word, r.Piece));
 
         CliResult resumed = CliProcess.Run([.. scan, "--resume"]);

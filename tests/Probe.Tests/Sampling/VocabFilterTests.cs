@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.Tests.Sampling;
@@ -64,13 +64,13 @@ public sealed class VocabFilterTests : IDisposable
 
     [Theory]
     [InlineData("letters", "'letters' is not a token class")]
-    [InlineData(" , ", "--vocab-filter is empty")]
+    [InlineData(" , ", "--vocab-filter: empty")]
     [InlineData("file:", "needs a path")]
     [InlineData("file:/no/such/ids.txt", "cannot read '/no/such/ids.txt'")]
     public void BadSpecsAreRefusedWithTheReason(string spec, string message)
     {
         var e = Assert.Throws<InputException>(() => VocabFilter.Parse(spec));
-        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Contains(message, e.Describe("--vocab-filter"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class VocabFilterTests : IDisposable
         Assert.Contains("'9-3' is not", Assert.Throws<InputException>(() => VocabFilter.Parse("file:" + IdsFile("9-3"))).Message, StringComparison.Ordinal);
         Assert.Contains("lists no token id", Assert.Throws<InputException>(() => VocabFilter.Parse("file:" + IdsFile("# none\n"))).Message, StringComparison.Ordinal);
         string two = IdsFile("1");
-        Assert.Contains("at most one file", Assert.Throws<InputException>(() => VocabFilter.Parse($"file:{two},file:{two}")).Message, StringComparison.Ordinal);
+        Assert.Contains("more than one file of ids", Assert.Throws<InputException>(() => VocabFilter.Parse($"file:{two},file:{two}")).Message, StringComparison.Ordinal);
         Assert.Contains("id 512 is not in the vocabulary (ids 0-511)",
             Assert.Throws<InputException>(() => Candidates("file:" + IdsFile("5\n512"))).Message, StringComparison.Ordinal);
         Assert.Contains("admits no token of the 512",

@@ -1,5 +1,5 @@
 using AnomalyProbe.Analysis.Temperature;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 using AnomalyProbe.Probe.TemperatureStudy;
 using AnomalyProbe.Probe.Tests.Support;

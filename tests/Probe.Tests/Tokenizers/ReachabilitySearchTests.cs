@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Tests.Tokenizers;

@@ -1,7 +1,9 @@
 using System.Text;
+using AnomalyProbe.Analysis.Reporting.Tokenizers;
 using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Analysis.Tokenizers;
-using AnomalyProbe.Probe.Runtime;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Tokenizers;
 
 namespace AnomalyProbe.Probe.Tests.Tokenizers;
@@ -19,7 +21,7 @@ public sealed class TokenizerAuditTests
     })).Value;
 
     private static Dictionary<TokenCategory, int> Counts(IReadOnlyList<AuditRecord> records) =>
-        AuditSummary.CountCategories(records).ToDictionary();
+        AuditMd.CountCategories(records).ToDictionary();
 
     public static TheoryData<string> VocabFiles() =>
         new(Directory.GetFiles(TestPaths.VocabDir, "*.gguf").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!);
@@ -48,7 +50,7 @@ public sealed class TokenizerAuditTests
         Assert.All(bytes, r => Assert.Equal([(byte)(r.TokenId - 3)], r.Bytes.ToArray()));
         Assert.Contains(bytes, r => !r.RoundTrip);
         // The tokenizer trap, neutralised: every normal SentencePiece token round-trips.
-        Assert.All(records.Where(r => r.TokenType == "normal"), r => Assert.True(r.RoundTrip, $"{r.TokenId} {r.Text}"));
+        Assert.All(records.Where(r => r.TokenType == TokenType.Normal), r => Assert.True(r.RoundTrip, $"{r.TokenId} {r.Text}"));
         // Byte tokens for bytes that never occur in UTF-8 are unreachable; <0x41> is shadowed by "A".
         Assert.False(records[3 + 0xFF].Reachable);
         Assert.False(records[3 + 0x41].Reachable);
@@ -60,7 +62,7 @@ public sealed class TokenizerAuditTests
     public void Gpt2RoundTripFailsOnlyWhereTheAuditExplainsIt()
     {
         IReadOnlyList<AuditRecord> records = Audit("ggml-vocab-gpt-2.gguf");
-        var normal = records.Where(r => r.TokenType == "normal").ToList();
+        var normal = records.Where(r => r.TokenType == TokenType.Normal).ToList();
         Assert.Equal(50256, normal.Count);
 
         // The explained set: pieces that are not UTF-8 on their own cannot come back from their own
@@ -115,8 +117,8 @@ public sealed class TokenizerAuditTests
         }
         foreach (AuditRecord r in records)
         {
-            if (r.TokenType == "byte") Assert.Equal(TokenCategory.ByteFallback, r.Category);
-            if (r.TokenType == "control") Assert.NotEqual(TokenCategory.Unreachable, r.Category);
+            if (r.TokenType == TokenType.Byte) Assert.Equal(TokenCategory.ByteFallback, r.Category);
+            if (r.TokenType == TokenType.Control) Assert.NotEqual(TokenCategory.Unreachable, r.Category);
             if (r.RoundTrip) Assert.Empty(r.RoundTripIds);
             if (r.Reachable) Assert.NotEqual("", r.ReachableVia);
             // A round trip only proves reachability for valid text.
@@ -135,7 +137,7 @@ public sealed class TokenizerAuditTests
         {
             IReadOnlyList<AuditRecord> records = Audit(file);
             Assert.Contains(records, r => r.ReachableVia == "1{}");
-            Assert.All(records.Where(r => r.TokenType == "normal" && !r.RoundTrip && r.Reachable), r => Assert.NotEqual("roundtrip", r.ReachableVia));
+            Assert.All(records.Where(r => r.TokenType == TokenType.Normal && !r.RoundTrip && r.Reachable), r => Assert.NotEqual("roundtrip", r.ReachableVia));
         }
     }
 
@@ -146,15 +148,15 @@ public sealed class TokenizerAuditTests
         IReadOnlyList<AuditRecord> records = Audit("ggml-vocab-deepseek-coder.gguf");
         Assert.Equal((TokenCategory.Unreachable, 32007), (records[1601].Category, records[1601].DuplicateOf));
         Assert.Equal([32007], records[1601].RoundTripIds);
-        Assert.Equal("user_defined", records[32007].TokenType);
+        Assert.Equal(TokenType.UserDefined, records[32007].TokenType);
     }
 
     [Fact]
     public void AttributeNamesAreSnakeCaseJoinedByPipes()
     {
-        Assert.Equal("control|rstrip", TokenizerAudit.AttributeNames(TokenAttributes.Control | TokenAttributes.RStrip));
-        Assert.Equal("", TokenizerAudit.AttributeNames(TokenAttributes.None));
-        Assert.Equal("user_defined|single_word", TokenizerAudit.AttributeNames(TokenAttributes.UserDefined | TokenAttributes.SingleWord));
+        Assert.Equal("control|rstrip", TokenAttributeNames.Join(TokenAttributes.Control | TokenAttributes.RStrip));
+        Assert.Equal("", TokenAttributeNames.Join(TokenAttributes.None));
+        Assert.Equal("user_defined|single_word", TokenAttributeNames.Join(TokenAttributes.UserDefined | TokenAttributes.SingleWord));
     }
 
     [Fact]

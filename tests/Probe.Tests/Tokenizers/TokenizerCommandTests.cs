@@ -1,3 +1,4 @@
+using AnomalyProbe.Analysis.Reporting.Tokenizers;
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Probe.Tests.Support;

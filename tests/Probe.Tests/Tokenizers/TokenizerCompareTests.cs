@@ -10,12 +10,12 @@ public sealed class TokenizerCompareTests
 
     private static string Model(string name) => Path.Combine(TestPaths.ModelsDir, $"{name}.gguf");
 
-    private static CompareReport Compare(string a, string b) => TokenizerComparison.Run(new CompareRequest(a, b));
+    private static ComparisonResult Compare(string a, string b) => TokenizerComparison.Run(new CompareRequest(a, b));
 
     // gpt-2 vs gpt-neox takes seconds (neox has no pre-tokenizer name: llama.cpp's std::regex path); two tests share it.
-    private static readonly Lazy<CompareReport> s_gpt2Neox = new(() => Compare(Vocab("gpt-2"), Vocab("gpt-neox")));
+    private static readonly Lazy<ComparisonResult> s_gpt2Neox = new(() => Compare(Vocab("gpt-2"), Vocab("gpt-neox")));
 
-    private static void AssertConsistent(CompareReport report)
+    private static void AssertConsistent(ComparisonResult report)
     {
         VocabularyDiff d = report.Diff;
         int shared = d.Count(MatchStatus.SharedSameId) + d.Count(MatchStatus.SharedMoved);
@@ -28,7 +28,7 @@ public sealed class TokenizerCompareTests
     [Fact]
     public void Phi3KeepsLlamaAndAddsItsOwn64Tokens()
     {
-        CompareReport report = Compare(Vocab("llama-spm"), Vocab("phi-3"));
+        ComparisonResult report = Compare(Vocab("llama-spm"), Vocab("phi-3"));
         VocabularyDiff d = report.Diff;
 
         Assert.Equal(MatchKey.Text, d.Key);
@@ -47,7 +47,7 @@ public sealed class TokenizerCompareTests
     [InlineData("stories260K", "aidreams260K", false)]
     public void CountsAreConsistent(string a, string b, bool vocabDir)
     {
-        CompareReport report = (a, vocabDir) == ("gpt-2", true) && b == "gpt-neox" ? s_gpt2Neox.Value : vocabDir ? Compare(Vocab(a), Vocab(b)) : Compare(Model(a), Model(b));
+        ComparisonResult report = (a, vocabDir) == ("gpt-2", true) && b == "gpt-neox" ? s_gpt2Neox.Value : vocabDir ? Compare(Vocab(a), Vocab(b)) : Compare(Model(a), Model(b));
         AssertConsistent(report);
         Assert.Equal(MatchKey.Text, report.Diff.Key);
         Assert.True(report.Diff.Count(MatchStatus.SharedMoved) > 0);
@@ -67,7 +67,7 @@ public sealed class TokenizerCompareTests
     [Fact]
     public void SentencePieceAgainstByteLevelBpeMatchesByBytes()
     {
-        CompareReport report = Compare(Vocab("llama-spm"), Vocab("gpt-2"));
+        ComparisonResult report = Compare(Vocab("llama-spm"), Vocab("gpt-2"));
         VocabularyDiff d = report.Diff;
 
         Assert.Equal(MatchKey.Bytes, d.Key);
@@ -87,7 +87,7 @@ public sealed class TokenizerCompareTests
     [Fact]
     public void AVocabularyComparedWithItselfIsAllSharedAndIdentical()
     {
-        CompareReport report = Compare(Vocab("llama-spm"), Vocab("llama-spm"));
+        ComparisonResult report = Compare(Vocab("llama-spm"), Vocab("llama-spm"));
         Assert.All(report.Diff.Rows, r => Assert.Equal(MatchStatus.SharedSameId, r.Status));
         Assert.Equal(32000, report.Diff.Rows.Count);
         Assert.All(report.Corpora[0].Texts, t => Assert.True(t.Identical && t.BoundaryAgreement == 1, t.Text.Name));
@@ -117,7 +117,7 @@ public sealed class TokenizerCompareTests
             var texts = CorpusFile.Load(path);
             Assert.Equal(["first line\nsame paragraph", "second"], texts.Select(t => t.Text));
             Assert.Equal("paragraph 2 (line 6)", texts[1].Name);
-            CompareReport report = TokenizerComparison.Run(new CompareRequest(Model("stories260K"), Model("aidreams260K"), CorpusPath: path));
+            ComparisonResult report = TokenizerComparison.Run(new CompareRequest(Model("stories260K"), Model("aidreams260K"), CorpusPath: path));
             Assert.Equal(2, report.Corpora.Count);
             Assert.Equal(2, report.Corpora[1].Texts.Count);
         }

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using AnomalyProbe.Analysis.Reporting;
+using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Geometry;
+using AnomalyProbe.Probe.Native;
+
+namespace AnomalyProbe.Probe.Probing;
+
+/// <summary>Shard scans to combine into one.</summary>
+/// <param name="Inputs">The shards' output directories.</param>
+/// <param name="OutputDirectory">Where the merged scan goes.</param>
+/// <param name="ModelPath">The model, if it moved since the shards ran; null = the path the journals name.</param>
+/// <param name="Threshold">"auto" or a probability.</param>
+public sealed record MergeRequest(IReadOnlyList<string> Inputs, string OutputDirectory, string? ModelPath, string Threshold);
+
+/// <summary>The merged scan.</summary>
+/// <param name="Shards">How many shards were combined.</param>
+/// <param name="Run">The merged run.json.</param>
+/// <param name="Analysis">What the analysis added.</param>
+public sealed record MergeResult(int Shards, RunInfo Run, AnalysisResult Analysis);
+
+/// <summary>
+/// Combines the journals of shard scans into one scan whose journal, tokens.csv and run.json equal an
+/// unsharded scan's: refuses shards of other settings, names missing or doubly probed token ids.
+/// </summary>
+public static class ShardMerge
+{
+    /// <summary>Merges; warnings (a shard given twice, ids probed twice) go to <paramref name="log"/>.</summary>
+    public static MergeResult Run(MergeRequest request, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        DateTime started = DateTime.UtcNow;
+        var shards = request.Inputs.Select(dir => (dir, journal: ScanJournal.ReadOnly(Path.Combine(dir, ScanJournal.FileName)))).ToList();
+        JournalHeader first = shards[0].journal.Header;
+        foreach (var (dir, journal) in shards.Skip(1))
+        {
+            if (journal.Header.Fingerprint != first.Fingerprint)
+            {
+                throw new InputException($"'{dir}' was scanned with other settings than '{shards[0].dir}' (model, templates, tokens, batch or harvest differ)");
+            }
+        }
+        var shardIds = shards.Select(s => Shard.Parse(s.journal.Header.Shard)).ToList();
+        if (shardIds.Select(s => s.Count).Distinct().Count() > 1) throw new InputException("the shards split the scan differently (their n in i/n differ)");
+        if (shardIds.Distinct().Count() < shardIds.Count) log.WriteLine("merge: warning: the same shard is given twice");
+
+        ScanSettings settings = JsonSerializer.Deserialize<ScanSettings>(first.Settings) ?? throw new InputException("unreadable settings in the journal header");
+        string modelPath = request.ModelPath ?? settings.ModelPath;
+        if (!File.Exists(modelPath)) throw new InputException($"the scanned model '{modelPath}' is not there; give its new path") { Parameter = "model" };
+        if (ToolIdentity.Sha256(modelPath) != settings.ModelSha256) throw new InputException($"'{modelPath}' is not the model the shards scanned (sha256 differs)") { Parameter = "model" };
+        using LlamaModel model = LlamaModel.Load(modelPath, vocabOnly: true);
+
+        // Every group of the unsharded plan must come from exactly one shard.
+        int[] ids = settings.Tokens.Resolve(model.Vocabulary.Count);
+        List<ProbeGroup> plan = Scanner.Plan(settings.Templates.Count, ids, settings.BatchProbes, Shard.All);
+        var probes = shards.SelectMany(s => s.journal.Probes).GroupBy(p => (p.TemplateIndex, p.Token)).ToDictionary(g => g.Key, g => g.ToList());
+        var missing = new SortedSet<int>();
+        var duplicated = new SortedSet<int>();
+        foreach (ProbeGroup group in plan)
+        {
+            foreach (int token in group.Tokens)
+            {
+                if (!probes.TryGetValue((group.Template, token), out var found)) missing.Add(token);
+                else if (found.Count > 1) duplicated.Add(token);
+            }
+        }
+        if (duplicated.Count > 0) log.WriteLine($"merge: {duplicated.Count} token ids were probed by more than one shard: {TokenIdRange.Format(duplicated)} (the first result is kept)");
+        if (missing.Count > 0) throw new InputException($"{missing.Count} token ids are missing (unfinished or absent shards): {TokenIdRange.Format(missing)}");
+
+        var header = new JournalHeader(first.Fingerprint, Shard.All.ToString(), first.Settings);
+        var harvest = shards.Select(s => s.journal.Harvest).FirstOrDefault(h => h is not null);
+        if (settings.Harvest.Enabled && harvest is null) throw new InputException("no shard holds the T→0⁻ harvest (it is run by shard 0): finish shard 0 first");
+        using (ScanJournal merged = ScanJournal.Open(request.OutputDirectory, header, resume: false))
+        {
+            foreach (ProbeGroup group in plan)
+            {
+                merged.Commit(group.Key, group.Tokens.Select(t => probes[(group.Template, t)][0]).ToList());
+            }
+            if (harvest is not null) merged.Commit(Scanner.HarvestKey, [], harvest);
+        }
+
+        JournalContents contents = ScanJournal.ReadOnly(Path.Combine(request.OutputDirectory, ScanJournal.FileName));
+        RunInfo info = ScanOutputs.Write(request.OutputDirectory, settings, Shard.All, 0, 0, contents, model.Vocabulary, request.Threshold,
+            new ScanTiming(started, DateTime.UtcNow, 0, 0));
+        AnalysisResult analysis = ScanAnalysis.Run(new AnalysisRequest(request.OutputDirectory, modelPath));
+        return new MergeResult(shards.Count, info, analysis);
+    }
+}
