@@ -22,28 +22,28 @@ public static class ReportMd
     public const int MostAnomalous = 25;
 
     /// <summary>Renders the report.</summary>
-    public static string Render(ReportInputs r)
+    public static string Render(ReportInputs inputs)
     {
         var md = new StringBuilder();
-        RunInfo run = r.Run;
+        RunInfo run = inputs.Run;
         md.AppendLine(Invariant($"# AnomalyProbe report: {run.Model.FileName}"));
         md.AppendLine();
         md.AppendLine(Invariant($"- model: `{run.Model.Path}` ({run.Model.SizeBytes:N0} bytes, sha256 `{run.Model.Sha256[..16]}…`), llama.cpp {run.Engine.Summary}, {run.Tool.Name} {run.Tool.Version}"));
         md.AppendLine(Invariant($"- probes: {run.Counts.Probes:N0} ({run.Counts.Tokens:N0} tokens × {run.Templates.Count} templates: {string.Join(", ", run.Templates.Select(t => t.Name))}), runner {run.Settings.Runner}, batch {run.Settings.Batch}, tokens `{run.Settings.Tokens}`"));
         md.AppendLine(Invariant($"- failure: {run.Threshold.Description}"));
-        md.AppendLine(Invariant($"- embeddings: {(r.Tied ? "tied (one matrix serves as input and output)" : "untied (input and output measured separately, `out_` columns)")}; Magikarp reference: {r.ReferenceSource}"));
+        md.AppendLine(Invariant($"- embeddings: {(inputs.Tied ? "tied (one matrix serves as input and output)" : "untied (input and output measured separately, `out_` columns)")}; Magikarp reference: {inputs.ReferenceSource}"));
         md.AppendLine();
 
         md.AppendLine("## Failures");
         md.AppendLine();
         md.AppendLine("| token type | tokens | failed | share |");
         md.AppendLine("| --- | ---: | ---: | ---: |");
-        foreach (var group in r.Table.Rows.GroupBy(x => TokenTypes.Name(x.TokenType)).OrderByDescending(g => g.Count()))
+        foreach (var group in inputs.Table.Rows.GroupBy(x => TokenTypes.Name(x.TokenType)).OrderByDescending(g => g.Count()))
         {
             int failed = group.Count(x => x.Failed);
             md.AppendLine(Invariant($"| {group.Key} | {group.Count()} | {failed} | {100.0 * failed / group.Count():F1} % |"));
         }
-        md.AppendLine(Invariant($"| **all** | {r.Table.Rows.Count} | {r.Table.Rows.Count(x => x.Failed)} | {100.0 * r.Table.Rows.Count(x => x.Failed) / Math.Max(1, r.Table.Rows.Count):F1} % |"));
+        md.AppendLine(Invariant($"| **all** | {inputs.Table.Rows.Count} | {inputs.Table.Rows.Count(x => x.Failed)} | {100.0 * inputs.Table.Rows.Count(x => x.Failed) / Math.Max(1, inputs.Table.Rows.Count):F1} % |"));
         md.AppendLine();
 
         md.AppendLine("## Failure against geometry (best template, all tokens)");
@@ -52,7 +52,7 @@ public static class ReportMd
         md.AppendLine();
         md.AppendLine("| measure | AUC | p (Mann-Whitney) | point-biserial r | Spearman ρ (repeat_prob) |");
         md.AppendLine("| --- | --- | --- | --- | --- |");
-        foreach (var measure in r.Summary.Where(s => s.Template == "best" && s.TokenType == "all").GroupBy(s => s.Measure))
+        foreach (var measure in inputs.Summary.Where(s => s.Template == "best" && s.TokenType == "all").GroupBy(s => s.Measure))
         {
             SummaryRow? Get(string statistic) => measure.FirstOrDefault(s => s.Statistic == statistic);
             SummaryRow? auc = Get("auc");
@@ -62,21 +62,21 @@ public static class ReportMd
 
         md.AppendLine(Invariant($"## The {MostAnomalous} most anomalous tokens (lowest repeat_prob)"));
         md.AppendLine();
-        bool hasDistance = r.Table.ExtraColumns.Contains("centroid_distance");
+        bool hasDistance = inputs.Table.ExtraColumns.Contains("centroid_distance");
         md.AppendLine("| id | piece | bytes | type | centroid distance | repeat_prob | said instead |");
         md.AppendLine("| ---: | --- | --- | --- | ---: | ---: | --- |");
-        foreach (TokenRow row in r.Table.Rows.OrderBy(x => x.RepeatProb).ThenBy(x => x.TokenId).Take(MostAnomalous))
+        foreach (TokenRow row in inputs.Table.Rows.OrderBy(x => x.RepeatProb).ThenBy(x => x.TokenId).Take(MostAnomalous))
         {
             string distance = hasDistance && row.Extra("centroid_distance") is double d ? d.ToString("F3", CultureInfo.InvariantCulture) : "";
             md.AppendLine(Invariant($"| {row.TokenId} | `{Code(row.Piece)}` | {row.BytesHex} | {TokenTypes.Name(row.TokenType)} | {distance} | {row.RepeatProb:G3} | `{Code(row.GreedyAnswer)}` |"));
         }
         md.AppendLine();
 
-        if (r.Plots.Count > 0)
+        if (inputs.Plots.Count > 0)
         {
             md.AppendLine("## Plots");
             md.AppendLine();
-            foreach (var (caption, file) in r.Plots)
+            foreach (var (caption, file) in inputs.Plots)
             {
                 md.AppendLine(Invariant($"![{caption}]({file})"));
                 md.AppendLine();

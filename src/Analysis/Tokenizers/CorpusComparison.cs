@@ -110,21 +110,21 @@ public sealed record CorpusComparison
         return new CorpusComparison { Source = source, Texts = texts, Kinds = kinds, Overall = Totals("all", texts), Skipped = skipped ?? [] };
     }
 
-    private static TextComparison Compare(TextTokenization t)
+    private static TextComparison Compare(TextTokenization tokenization)
     {
-        bool identical = t.PiecesA.Count == t.PiecesB.Count && t.PiecesA.Zip(t.PiecesB).All(p => p.First.AsSpan().SequenceEqual(p.Second));
-        HashSet<int> endsA = Ends(t.PiecesA), endsB = Ends(t.PiecesB);
+        bool identical = tokenization.PiecesA.Count == tokenization.PiecesB.Count && tokenization.PiecesA.Zip(tokenization.PiecesB).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+        HashSet<int> endsA = Ends(tokenization.PiecesA), endsB = Ends(tokenization.PiecesB);
         int union = endsA.Union(endsB).Count();
         return new TextComparison
         {
-            Text = t.Text,
-            Characters = t.Text.Characters,
-            TokensA = t.PiecesA.Count,
-            TokensB = t.PiecesB.Count,
+            Text = tokenization.Text,
+            Characters = tokenization.Text.Characters,
+            TokensA = tokenization.PiecesA.Count,
+            TokensB = tokenization.PiecesB.Count,
             Identical = identical,
             BoundaryAgreement = union == 0 ? 1 : endsA.Intersect(endsB).Count() / (double)union,
-            SplitA = Split(t.PiecesA),
-            SplitB = Split(t.PiecesB),
+            SplitA = Split(tokenization.PiecesA),
+            SplitB = Split(tokenization.PiecesB),
         };
     }
 

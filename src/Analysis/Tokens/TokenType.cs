@@ -23,14 +23,14 @@ public enum TokenType
 public static class TokenTypes
 {
     /// <summary>The type implied by the attributes; the first of byte, control, unknown, user-defined, unused, normal that is set.</summary>
-    public static TokenType FromAttributes(TokenAttributes a)
+    public static TokenType FromAttributes(TokenAttributes attributes)
     {
-        if (a.HasFlag(TokenAttributes.Byte)) return TokenType.Byte;
-        if (a.HasFlag(TokenAttributes.Control)) return TokenType.Control;
-        if (a.HasFlag(TokenAttributes.Unknown)) return TokenType.Unknown;
-        if (a.HasFlag(TokenAttributes.UserDefined)) return TokenType.UserDefined;
-        if (a.HasFlag(TokenAttributes.Unused)) return TokenType.Unused;
-        if (a.HasFlag(TokenAttributes.Normal)) return TokenType.Normal;
+        if (attributes.HasFlag(TokenAttributes.Byte)) return TokenType.Byte;
+        if (attributes.HasFlag(TokenAttributes.Control)) return TokenType.Control;
+        if (attributes.HasFlag(TokenAttributes.Unknown)) return TokenType.Unknown;
+        if (attributes.HasFlag(TokenAttributes.UserDefined)) return TokenType.UserDefined;
+        if (attributes.HasFlag(TokenAttributes.Unused)) return TokenType.Unused;
+        if (attributes.HasFlag(TokenAttributes.Normal)) return TokenType.Normal;
         return TokenType.Undefined;
     }
 

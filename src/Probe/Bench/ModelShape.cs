@@ -197,22 +197,22 @@ public sealed record ModelShape(
         return shape;
     }
 
-    private static string DerivedName(ModelShape s)
+    private static string DerivedName(ModelShape shape)
     {
         var name = new StringBuilder();
-        name.Append(CultureInfo.InvariantCulture, $"e{s.EmbeddingLength}-l{s.LayerCount}-h{s.HeadCount}");
-        if (s.KvHeadCount != s.HeadCount)
+        name.Append(CultureInfo.InvariantCulture, $"e{shape.EmbeddingLength}-l{shape.LayerCount}-h{shape.HeadCount}");
+        if (shape.KvHeadCount != shape.HeadCount)
         {
-            name.Append(CultureInfo.InvariantCulture, $"-kv{s.KvHeadCount}");
+            name.Append(CultureInfo.InvariantCulture, $"-kv{shape.KvHeadCount}");
         }
-        name.Append(CultureInfo.InvariantCulture, $"-ff{s.FeedForwardLength}");
-        if (s.VocabularySize != DefaultVocabularySize)
+        name.Append(CultureInfo.InvariantCulture, $"-ff{shape.FeedForwardLength}");
+        if (shape.VocabularySize != DefaultVocabularySize)
         {
-            name.Append(CultureInfo.InvariantCulture, $"-v{s.VocabularySize}");
+            name.Append(CultureInfo.InvariantCulture, $"-v{shape.VocabularySize}");
         }
-        if (s.ContextLength != DefaultContextLength)
+        if (shape.ContextLength != DefaultContextLength)
         {
-            name.Append(CultureInfo.InvariantCulture, $"-c{s.ContextLength}");
+            name.Append(CultureInfo.InvariantCulture, $"-c{shape.ContextLength}");
         }
         return name.ToString();
     }

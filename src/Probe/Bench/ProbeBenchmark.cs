@@ -19,7 +19,7 @@ public sealed record TemplateBenchmark(
     double CeilingTokensPerS, double Efficiency, double ProjectedFullScanS);
 
 /// <summary>A benchmark run.</summary>
-public sealed record BenchmarkReport(
+public sealed record BenchmarkResult(
     string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, int AnswerTokens, IReadOnlyList<TemplateBenchmark> Templates)
 {
     /// <summary>Seconds for a full scan with every template.</summary>
@@ -33,7 +33,7 @@ public sealed record BenchmarkReport(
 public static class ProbeBenchmark
 {
     /// <summary>Runs the benchmark: <paramref name="groups"/> batched groups and <paramref name="naiveProbes"/> naive probes per template.</summary>
-    public static BenchmarkReport Run(LlamaModel model, IReadOnlyList<PromptTemplate> templates, int batch, int threads, bool exact,
+    public static BenchmarkResult Run(LlamaModel model, IReadOnlyList<PromptTemplate> templates, int batch, int threads, bool exact,
         int groups = 2, int naiveProbes = 16, int answerTokens = 3, Action<string>? progress = null)
     {
         var tokenized = templates.Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
@@ -65,7 +65,7 @@ public static class ProbeBenchmark
             results.Add(new TemplateBenchmark(template.Template.Name, template.TokensPerProbe, decoded, naiveRate, batchedRate,
                 batchedRate / naiveRate, ceiling, batchedRate * decoded / ceiling, vocabulary / batchedRate));
         }
-        return new BenchmarkReport(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, results);
+        return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, results);
     }
 
     // Tokens/s of llama_decode alone on the batch the runner decodes for a group (mean of 3 after a
@@ -75,8 +75,7 @@ public static class ProbeBenchmark
     {
         using LlamaContext context = LlamaContext.Create(model, options);
         var batch = new LlamaBatch(context.BatchSize);
-        batch.AddSequence(template.Prefix, 0, 0, logitsForLast: false);
-        context.DecodeOrThrow(batch);
+        context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
         int p = template.Prefix.Length;
         double seconds = 0;
         for (int run = 0; run < 4; run++)
@@ -84,12 +83,12 @@ public static class ProbeBenchmark
             batch.Clear();
             for (int j = 0; j < tokens.Length; j++)
             {
-                context.CopySequence(0, j + 1);
-                batch.AddSequence([tokens[j], .. template.Suffix], p, j + 1, logitsForLast: true);
+                context.CopySequence(SequenceId.First, new SequenceId(j + 1));
+                batch.AddSequence([tokens[j], .. template.Suffix], new Position(p), new SequenceId(j + 1), logitsForLast: true);
             }
             double decode = Time(() => context.DecodeOrThrow(batch));
             if (run > 0) seconds += decode;
-            for (int j = 0; j < tokens.Length; j++) context.RemoveSequence(j + 1);
+            for (int j = 0; j < tokens.Length; j++) context.RemoveSequence(new SequenceId(j + 1));
         }
         return 3 * batch.Count / seconds;
     }

@@ -54,7 +54,7 @@ internal static class BenchCommand
                 : parse.GetValue(model)!;
             using LlamaModel loaded = LlamaModel.Load(path, gpuLayers: parse.GetValue(gpuLayers));
             int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
-            BenchmarkReport report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
+            BenchmarkResult report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
                 ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"));
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
@@ -76,17 +76,17 @@ internal static class BenchCommand
         }
     }
 
-    private static void Print(BenchmarkReport r)
+    private static void Print(BenchmarkResult result)
     {
         static string F(double x, string format = "F1") => x.ToString(format, CultureInfo.InvariantCulture);
-        Console.Out.WriteLine($"model {r.Model} ({r.Description}), vocabulary {r.VocabularySize}, batch {r.Batch}, threads {r.Threads}{(r.Exact ? ", exact" : "")}");
+        Console.Out.WriteLine($"model {result.Model} ({result.Description}), vocabulary {result.VocabularySize}, batch {result.Batch}, threads {result.Threads}{(result.Exact ? ", exact" : "")}");
         var table = new Table().AddColumns("template", "suffix", "naive/s", "batched/s", "ratio", "ceiling tok/s", "efficiency", "full scan");
-        foreach (TemplateBenchmark t in r.Templates)
+        foreach (TemplateBenchmark t in result.Templates)
         {
             table.AddRow(t.Name, t.SuffixTokens.ToString(CultureInfo.InvariantCulture), F(t.NaiveProbesPerS), F(t.BatchedProbesPerS), F(t.Ratio, "F2"),
                 F(t.CeilingTokensPerS, "F0"), F(t.Efficiency, "F2"), TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
-        Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(r.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
+        Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(result.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
     }
 }

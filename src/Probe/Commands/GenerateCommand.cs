@@ -100,11 +100,8 @@ internal static class GenerateCommand
     {
         using LlamaModel model = LlamaModel.Load(s.ModelPath, gpuLayers: s.GpuLayers);
         Vocabulary vocabulary = model.Vocabulary;
-        int[] prompt = vocabulary.Tokenize(s.Prompt, addSpecial: true);
-        if (prompt.Length == 0 && vocabulary.Bos >= 0) prompt = [vocabulary.Bos];
-        int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + s.MaxTokens + 1);
-        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
-            ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: s.Threads));
+        int[] prompt = Generator.PromptTokens(vocabulary, s.Prompt);
+        using LlamaContext context = LlamaContext.Create(model, Generator.ContextFor(model, prompt.Length, s.MaxTokens, s.Threads));
 
         int[]? candidates = s.Filter?.Candidates(vocabulary);
         var sampler = new TokenSampler(s.Sampling, candidates);

@@ -28,7 +28,7 @@ internal static class InspectCommand
         command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
-            ModelReport report = ModelReport.Build(parse.GetValue(model)!);
+            ModelDescription report = ModelDescription.Build(parse.GetValue(model)!);
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
             else Print(report, AnsiConsole.Console);
             return ExitCodes.Ok;
@@ -36,31 +36,31 @@ internal static class InspectCommand
         return command;
     }
 
-    internal static void Print(ModelReport r, IAnsiConsole console)
+    internal static void Print(ModelDescription model, IAnsiConsole console)
     {
         var facts = new Grid().AddColumn().AddColumn();
         void Fact(string name, string? value) => facts.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value ?? "-"));
-        Fact("file", $"{r.Path} ({FormatBytes(r.FileSize)}, GGUF v{r.GgufVersion})");
-        Fact("architecture", r.Architecture);
-        Fact("name", r.Name);
-        Fact("parameters", r.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
-        Fact("context length", r.ContextLength?.ToString(CultureInfo.InvariantCulture));
-        Fact("file type", r.FileType);
-        Fact("vocabulary", $"{r.VocabularySize} tokens, type {r.VocabularyType} (tokenizer.ggml.model={r.TokenizerModel ?? "-"}, pre={r.PreTokenizer ?? "-"})");
-        Fact("special tokens", string.Join(", ", r.SpecialTokens.Select(s => $"{s.Role} {s.Id} '{s.Text}'")));
-        Fact("llama.cpp", $"{r.Engine.LlamaCppCommit} (ggml {r.Engine.GgmlVersion} {r.Engine.GgmlCommit}) from {r.Engine.Backend}, {r.Engine.Variant}: {r.Engine.Library}");
-        Fact("devices", string.Join(", ", r.Engine.Devices));
+        Fact("file", $"{model.Path} ({FormatBytes(model.FileSize)}, GGUF v{model.GgufVersion})");
+        Fact("architecture", model.Architecture);
+        Fact("name", model.Name);
+        Fact("parameters", model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
+        Fact("context length", model.ContextLength?.ToString(CultureInfo.InvariantCulture));
+        Fact("file type", model.FileType);
+        Fact("vocabulary", $"{model.VocabularySize} tokens, type {model.VocabularyType} (tokenizer.ggml.model={model.TokenizerModel ?? "-"}, pre={model.PreTokenizer ?? "-"})");
+        Fact("special tokens", string.Join(", ", model.SpecialTokens.Select(s => $"{s.Role} {s.Id} '{s.Text}'")));
+        Fact("llama.cpp", $"{model.Engine.LlamaCppCommit} (ggml {model.Engine.GgmlVersion} {model.Engine.GgmlCommit}) from {model.Engine.Backend}, {model.Engine.Variant}: {model.Engine.Library}");
+        Fact("devices", string.Join(", ", model.Engine.Devices));
         console.Write(facts);
 
-        var tensors = new Table().Title($"tensors ({r.Tensors.Count})").AddColumns("name", "type", "shape", "bytes");
-        foreach (TensorRow t in r.Tensors)
+        var tensors = new Table().Title($"tensors ({model.Tensors.Count})").AddColumns("name", "type", "shape", "bytes");
+        foreach (TensorRow t in model.Tensors)
         {
             tensors.AddRow(Markup.Escape(t.Name), t.Type, string.Join(" x ", t.Shape), t.Bytes.ToString("N0", CultureInfo.InvariantCulture));
         }
         console.Write(tensors);
 
-        var metadata = new Table().Title($"metadata ({r.Metadata.Count} keys)").AddColumns("key", "value");
-        foreach (MetadataRow m in r.Metadata) metadata.AddRow(Markup.Escape(m.Key), Markup.Escape(Truncate(m.Value, 80)));
+        var metadata = new Table().Title($"metadata ({model.Metadata.Count} keys)").AddColumns("key", "value");
+        foreach (MetadataRow m in model.Metadata) metadata.AddRow(Markup.Escape(m.Key), Markup.Escape(Truncate(m.Value, 80)));
         console.Write(metadata);
     }
 

@@ -5,7 +5,7 @@ using AnomalyProbe.Analysis.Reporting.Temperature;
 using AnomalyProbe.Analysis.Temperature;
 using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
-using AnomalyProbe.Probe.TemperatureStudy;
+using AnomalyProbe.Probe.TemperatureStudies;
 
 namespace AnomalyProbe.Probe.Commands;
 
@@ -104,11 +104,8 @@ internal static class TemperatureCommand
         if (samples < 1) throw new InputException("--samples must be >= 1");
         if (maxTokens < 1) throw new InputException("--max-tokens must be >= 1");
         using LlamaModel model = LlamaModel.Load(modelPath, gpuLayers: gpuLayers);
-        int[] prompt = model.Vocabulary.Tokenize(promptText, addSpecial: true);
-        if (prompt.Length == 0 && model.Vocabulary.Bos >= 0) prompt = [model.Vocabulary.Bos];
-        int contextSize = Math.Min(model.TrainingContextLength, prompt.Length + maxTokens + 1);
-        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
-            ContextSize: Math.Max(contextSize, 16), BatchSize: Math.Min(512, Math.Max(prompt.Length, 1)), Threads: threads));
+        int[] prompt = Generator.PromptTokens(model.Vocabulary, promptText);
+        using LlamaContext context = LlamaContext.Create(model, Generator.ContextFor(model, prompt.Length, maxTokens, threads));
         List<SweepRow> rows = TemperatureSweep.Run(context, prompt, temperatures, samples, maxTokens, seed,
             filter?.Candidates(model.Vocabulary), cancellation);
         Directory.CreateDirectory(outDir);

@@ -28,10 +28,10 @@ public static class EmbeddingGeometry
         return new GeometryMeasures(measures, embeddings.Tied, source, reference);
     }
 
-    private static void Add(Dictionary<string, double[]> measures, string prefix, TokenGeometry g)
+    private static void Add(Dictionary<string, double[]> measures, string prefix, TokenGeometry geometry)
     {
-        measures[prefix + "embedding_norm"] = g.Norm;
-        measures[prefix + "centroid_distance"] = g.CentroidDistance;
-        measures[prefix + "centroid_cosine"] = g.CentroidCosineDistance;
+        measures[prefix + "embedding_norm"] = geometry.Norm;
+        measures[prefix + "centroid_distance"] = geometry.CentroidDistance;
+        measures[prefix + "centroid_cosine"] = geometry.CentroidCosineDistance;
     }
 }

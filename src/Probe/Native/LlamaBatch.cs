@@ -33,20 +33,22 @@ public sealed class LlamaBatch
     }
 
     /// <summary>Appends a token; returns its index in the batch (the index to read its logits with).</summary>
-    public int Add(int token, int position, int sequenceId, bool wantLogits)
+    public int Add(TokenId token, Position position, SequenceId sequence, bool wantLogits)
     {
         if (Count >= Capacity) throw new InvalidOperationException($"batch is full ({Capacity} tokens)");
         if (wantLogits) OutputCount++;
-        return _native.Add(token, position, (LLama.Native.LLamaSeqId)sequenceId, wantLogits);
+        return _native.Add(token.Value, position.Value, (LLama.Native.LLamaSeqId)sequence.Value, wantLogits);
     }
 
-    /// <summary>Appends a run of tokens of one sequence at consecutive positions; logits only for the last if asked.</summary>
-    public void AddSequence(ReadOnlySpan<int> tokens, int firstPosition, int sequenceId, bool logitsForLast)
+    /// <summary>Appends a run of tokens of one sequence at consecutive positions; logits only for the last if asked. Returns the last one's index.</summary>
+    public int AddSequence(ReadOnlySpan<int> tokens, Position first, SequenceId sequence, bool logitsForLast)
     {
+        int last = -1;
         for (int i = 0; i < tokens.Length; i++)
         {
-            Add(tokens[i], firstPosition + i, sequenceId, logitsForLast && i == tokens.Length - 1);
+            last = Add(new TokenId(tokens[i]), first + i, sequence, logitsForLast && i == tokens.Length - 1);
         }
+        return last;
     }
 
     internal LLama.Native.LLamaBatch Native => _native;

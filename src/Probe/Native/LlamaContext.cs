@@ -115,13 +115,39 @@ public sealed unsafe class LlamaContext : IDisposable
     /// <summary>Empties the KV memory of every sequence.</summary>
     public void ClearMemory() => _handle.MemoryClear(true);
 
-    /// <summary>Removes a sequence's cells with positions in [p0, p1) (negative = open end).</summary>
-    public void RemoveSequence(int sequenceId, int p0 = -1, int p1 = -1) =>
-        _handle.MemorySequenceRemove((LLamaSeqId)sequenceId, p0, p1);
+    /// <summary>Removes all of a sequence's cells.</summary>
+    public void RemoveSequence(SequenceId sequence) => _handle.MemorySequenceRemove((LLamaSeqId)sequence.Value, -1, -1);
 
-    /// <summary>Makes <paramref name="destination"/> share the cells of <paramref name="source"/> in [p0, p1).</summary>
-    public void CopySequence(int source, int destination, int p0 = -1, int p1 = -1) =>
-        _handle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, p0, p1);
+    /// <summary>Makes <paramref name="destination"/> share all the cells of <paramref name="source"/>.</summary>
+    public void CopySequence(SequenceId source, SequenceId destination) =>
+        _handle.MemorySequenceCopy((LLamaSeqId)source.Value, (LLamaSeqId)destination.Value, -1, -1);
+
+    /// <summary>
+    /// Decodes <paramref name="tokens"/> into <paramref name="sequence"/> from position 0, in chunks of the
+    /// batch size, on whatever the memory holds (clear it first for a fresh prompt). With
+    /// <paramref name="logitsForLast"/> the last token's logits are readable at the returned batch index
+    /// (until the next decode); otherwise it returns -1.
+    /// </summary>
+    public int DecodePrompt(IReadOnlyList<int> tokens, SequenceId sequence, bool logitsForLast)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        _promptBatch ??= new LlamaBatch(BatchSize);
+        int last = -1;
+        for (int start = 0; start < tokens.Count; start += BatchSize)
+        {
+            _promptBatch.Clear();
+            int end = Math.Min(tokens.Count, start + BatchSize);
+            for (int i = start; i < end; i++)
+            {
+                int index = _promptBatch.Add(new TokenId(tokens[i]), new Position(i), sequence, logitsForLast && i == tokens.Count - 1);
+                if (i == tokens.Count - 1 && logitsForLast) last = index;
+            }
+            DecodeOrThrow(_promptBatch);
+        }
+        return last;
+    }
+
+    private LlamaBatch? _promptBatch;
 
     internal SafeLLamaContextHandle Handle => _handle;
 

@@ -85,20 +85,17 @@ public sealed unsafe class BatchRunner : IProbeRunner
     private void RunGroup(int templateIndex, TemplateTokens template, ReadOnlySpan<int> tokens, List<ProbeResult> results)
     {
         LoadPrefix(template);
-        int p = template.Prefix.Length;
+        var slot = new Position(template.Prefix.Length);
         int n = tokens.Length;
         Span<int> outputs = stackalloc int[n];
 
         _batch.Clear();
         for (int j = 0; j < n; j++)
         {
-            int sequence = j + 1;
-            _context.CopySequence(0, sequence);
-            _batch.Add(tokens[j], p, sequence, wantLogits: template.Suffix.Length == 0);
-            for (int k = 0; k < template.Suffix.Length; k++)
-            {
-                _batch.Add(template.Suffix[k], p + 1 + k, sequence, wantLogits: k == template.Suffix.Length - 1);
-            }
+            SequenceId sequence = ProbeSequence(j);
+            _context.CopySequence(SequenceId.First, sequence);
+            _batch.Add(new TokenId(tokens[j]), slot, sequence, wantLogits: template.Suffix.Length == 0);
+            _batch.AddSequence(template.Suffix, slot + 1, sequence, logitsForLast: true);
             outputs[j] = _batch.Count - 1;
         }
         _context.DecodeOrThrow(_batch);
@@ -118,21 +115,24 @@ public sealed unsafe class BatchRunner : IProbeRunner
         }
 
         // The greedy answer: one more token per sequence per step, all sequences in one decode.
-        int answerStart = p + template.TokensPerProbe;
+        Position answerStart = slot + template.TokensPerProbe;
         for (int step = 1; step < _answerTokens; step++)
         {
             _batch.Clear();
-            for (int j = 0; j < n; j++) _batch.Add(answers[j][step - 1], answerStart + step - 1, j + 1, wantLogits: true);
+            for (int j = 0; j < n; j++) _batch.Add(new TokenId(answers[j][step - 1]), answerStart + (step - 1), ProbeSequence(j), wantLogits: true);
             _context.DecodeOrThrow(_batch);
             for (int j = 0; j < n; j++) answers[j][step] = TensorPrimitives.IndexOfMax(_context.GetLogits(j));
         }
 
         for (int j = 0; j < n; j++)
         {
-            _context.RemoveSequence(j + 1);
+            _context.RemoveSequence(ProbeSequence(j));
             results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j]));
         }
     }
+
+    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix.
+    private static SequenceId ProbeSequence(int j) => new(j + 1);
 
     // Decodes the template's prefix into sequence 0 on a cleared memory (once per template).
     private void LoadPrefix(TemplateTokens template)
@@ -140,20 +140,10 @@ public sealed unsafe class BatchRunner : IProbeRunner
         if (ReferenceEquals(_prefixLoaded, template)) return;
         _context.ClearMemory();
         _prefixLoaded = null;
-        int[] prefix = template.Prefix;
-        for (int start = 0; start < prefix.Length; start += _context.BatchSize)
-        {
-            _batch.Clear();
-            int end = Math.Min(prefix.Length, start + _context.BatchSize);
-            for (int i = start; i < end; i++) _batch.Add(prefix[i], i, 0, wantLogits: false);
-            _context.DecodeOrThrow(_batch);
-        }
+        _context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
         _prefixLoaded = template;
     }
 
-    /// <summary>Frees the batch.</summary>
-    public void Dispose()
-    {
-        _scratch.Dispose();
-    }
+    /// <summary>Frees the per-thread scratch rows.</summary>
+    public void Dispose() => _scratch.Dispose();
 }

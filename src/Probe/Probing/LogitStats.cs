@@ -19,14 +19,9 @@ public readonly record struct LogitStats(double LogProb, int Rank, int Argmax, i
     /// </summary>
     public static LogitStats Measure(ReadOnlySpan<float> row, int target, Span<float> scratch)
     {
-        float max = TensorPrimitives.Max(row);
         int argmax = TensorPrimitives.IndexOfMax(row);
         int argmin = TensorPrimitives.IndexOfMin(row);
-        Span<float> shifted = scratch[..row.Length];
-        TensorPrimitives.Subtract(row, max, shifted);
-        TensorPrimitives.Exp(shifted, shifted);
-        double logSumExp = max + Math.Log(TensorPrimitives.Sum<float>(shifted));
-        double logProb = row[target] - logSumExp;
+        double logProb = row[target] - Sampling.LogSumExp.Of(row, scratch);
         return new LogitStats(logProb, 1 + CountGreater(row, row[target]), argmax, argmin);
     }
 

@@ -28,16 +28,16 @@ public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbe
             context.ClearMemory();
             _batch.Clear();
             int[] tokenIds = prompt.PromptFor(tokens[j]);
-            _batch.AddSequence(tokenIds, 0, 0, logitsForLast: true);
+            int last = _batch.AddSequence(tokenIds, new Position(0), SequenceId.First, logitsForLast: true);
             context.DecodeOrThrow(_batch);
-            LogitStats stats = LogitStats.Measure(context.GetLogits(_batch.Count - 1), tokens[j], _scratch);
+            LogitStats stats = LogitStats.Measure(context.GetLogits(last), tokens[j], _scratch);
 
             int[] answer = new int[answerTokens];
             answer[0] = stats.Argmax;
             for (int step = 1; step < answerTokens; step++)
             {
                 _batch.Clear();
-                _batch.Add(answer[step - 1], tokenIds.Length + step - 1, 0, wantLogits: true);
+                _batch.Add(new TokenId(answer[step - 1]), new Position(tokenIds.Length + step - 1), SequenceId.First, wantLogits: true);
                 context.DecodeOrThrow(_batch);
                 answer[step] = TensorPrimitives.IndexOfMax(context.GetLogits(0));
             }
@@ -46,6 +46,6 @@ public sealed class NaiveRunner(LlamaContext context, int answerTokens) : IProbe
         return results;
     }
 
-    /// <summary>Frees the batch.</summary>
+    /// <summary>Nothing to free (the batch is managed); the context belongs to the caller.</summary>
     public void Dispose() { }
 }

@@ -15,10 +15,9 @@ public static class NegativeHarvest
     {
         var counts = new Dictionary<int, int>();
         Vocabulary vocabulary = model.Vocabulary;
-        var prompts = settings.Prompts.Select(p => Prompt(vocabulary, p)).ToList();
-        int longest = prompts.Max(p => p.Length) + settings.TokensPerRun + 1;
-        using LlamaContext context = LlamaContext.Create(model, new ContextOptions(
-            ContextSize: Math.Min(longest, Math.Max(16, model.TrainingContextLength)), BatchSize: Math.Max(1, prompts.Max(p => p.Length)), Threads: threads));
+        var prompts = settings.Prompts.Select(p => Generator.PromptTokens(vocabulary, p)).ToList();
+        if (prompts.Any(p => p.Length == 0)) throw new InputException("the harvest's empty prompt needs a BOS token; the model has none");
+        using LlamaContext context = LlamaContext.Create(model, Generator.ContextFor(model, prompts.Max(p => p.Length), settings.TokensPerRun, threads));
         var generator = new Generator(context);
         int[]? candidates = settings.VocabFilter?.Candidates(vocabulary);
 
@@ -37,12 +36,5 @@ public static class NegativeHarvest
             }
         }
         return counts;
-    }
-
-    private static int[] Prompt(Vocabulary vocabulary, string text)
-    {
-        int[] tokens = vocabulary.Tokenize(text, addSpecial: true);
-        if (tokens.Length > 0) return tokens;
-        return vocabulary.Bos >= 0 ? [vocabulary.Bos] : throw new InputException("the harvest needs a BOS token for its empty prompt; the model has none");
     }
 }

@@ -126,18 +126,18 @@ public static class ScanOutputs
 
 
 
-    private static Dictionary<string, string> HarvestDescription(HarvestSettings h)
+    private static Dictionary<string, string> HarvestDescription(HarvestSettings harvest)
     {
-        if (!h.Enabled) return new() { ["enabled"] = "false" };
+        if (!harvest.Enabled) return new() { ["enabled"] = "false" };
         var description = new Dictionary<string, string>
         {
-            ["prompts"] = string.Join(" | ", h.Prompts.Select(p => p.Length == 0 ? "<BOS>" : p)),
-            ["temperatures"] = string.Join(",", h.Temperatures),
-            ["tokens_per_run"] = h.TokensPerRun.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = h.Seed.ToString(CultureInfo.InvariantCulture),
+            ["prompts"] = string.Join(" | ", harvest.Prompts.Select(p => p.Length == 0 ? "<BOS>" : p)),
+            ["temperatures"] = string.Join(",", harvest.Temperatures),
+            ["tokens_per_run"] = harvest.TokensPerRun.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = harvest.Seed.ToString(CultureInfo.InvariantCulture),
         };
         // Only when given, so run.json of an unfiltered scan reads as before the option existed.
-        if (h.VocabFilter is { } filter) description["vocab_filter"] = filter.Spec;
+        if (harvest.VocabFilter is { } filter) description["vocab_filter"] = filter.Spec;
         return description;
     }
 }

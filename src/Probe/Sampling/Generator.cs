@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Sampling;
@@ -6,6 +5,31 @@ namespace AnomalyProbe.Probe.Sampling;
 /// <summary>Autoregressive generation on one sequence of a context, with our own sampler.</summary>
 public sealed class Generator(LlamaContext context)
 {
+    private readonly float[] _scratch = new float[context.VocabularySize];
+    private readonly LlamaBatch _batch = new(1);
+
+    /// <summary>
+    /// The tokens generation starts from: the text with BOS/EOS as the model wants them, or BOS
+    /// alone for an empty text (empty when the model has no BOS: <see cref="Generate"/> refuses that).
+    /// </summary>
+    public static int[] PromptTokens(Vocabulary vocabulary, string text)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        int[] tokens = vocabulary.Tokenize(text, addSpecial: true);
+        return tokens.Length == 0 && vocabulary.Bos >= 0 ? [vocabulary.Bos] : tokens;
+    }
+
+    /// <summary>
+    /// A context with room for a prompt of <paramref name="promptLength"/> tokens and
+    /// <paramref name="maxTokens"/> more (never past the model's training length, at least 16 cells).
+    /// </summary>
+    public static ContextOptions ContextFor(LlamaModel model, int promptLength, int maxTokens, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int cells = Math.Min(model.TrainingContextLength, promptLength + maxTokens + 1);
+        return new ContextOptions(ContextSize: Math.Max(cells, 16), BatchSize: Math.Min(512, Math.Max(promptLength, 1)), Threads: threads);
+    }
+
     /// <summary>
     /// Decodes <paramref name="prompt"/>, then samples up to <paramref name="maxTokens"/> tokens,
     /// reporting each through <paramref name="onToken"/>. Stops early at an end-of-generation token,
@@ -23,43 +47,25 @@ public sealed class Generator(LlamaContext context)
         if (prompt.Count >= context.ContextSize) throw new InputException($"the prompt has {prompt.Count} tokens; the context holds {context.ContextSize}");
         Vocabulary vocabulary = context.Model.Vocabulary;
         context.ClearMemory();
-
-        var batch = new LlamaBatch(Math.Min(context.BatchSize, Math.Max(prompt.Count, 1)));
-        int position = 0;
-        // Prompt in chunks of the batch size; logits only for its last token.
-        while (position < prompt.Count)
-        {
-            batch.Clear();
-            int end = Math.Min(prompt.Count, position + batch.Capacity);
-            for (int i = position; i < end; i++) batch.Add(prompt[i], i, 0, wantLogits: i == prompt.Count - 1);
-            context.DecodeOrThrow(batch);
-            position = end;
-        }
+        int logitsIndex = context.DecodePrompt(prompt, SequenceId.First, logitsForLast: true);
+        var position = new Position(prompt.Count);
 
         int generated = 0;
         while (generated < maxTokens && !cancellation.IsCancellationRequested)
         {
-            ReadOnlySpan<float> logits = context.GetLogits(batch.Count - 1);
+            ReadOnlySpan<float> logits = context.GetLogits(logitsIndex);
             TokenChoice choice = sampler.Sample(logits);
             observer?.Invoke(generated, logits, choice);
-            double logPAtT1 = logits[choice.Token] - LogSumExp(logits);
+            double logPAtT1 = logits[choice.Token] - LogSumExp.Of(logits, _scratch);
             bool ends = vocabulary.IsEndOfGeneration(choice.Token);
             onToken(new GeneratedToken(generated, choice, logPAtT1, vocabulary.TokenToPiece(choice.Token), ends));
             generated++;
-            if (ends || position >= context.ContextSize) break;
-            batch.Clear();
-            batch.Add(choice.Token, position++, 0, wantLogits: true);
-            context.DecodeOrThrow(batch);
+            if (ends || position.Value >= context.ContextSize) break;
+            _batch.Clear();
+            logitsIndex = _batch.Add(new TokenId(choice.Token), position, SequenceId.First, wantLogits: true);
+            position += 1;
+            context.DecodeOrThrow(_batch);
         }
         return generated;
-    }
-
-    /// <summary>log Σ exp(logits), shifted by the max and summed in double so it never overflows.</summary>
-    private static double LogSumExp(ReadOnlySpan<float> logits)
-    {
-        float max = TensorPrimitives.Max(logits);
-        double sum = 0;
-        foreach (float l in logits) sum += Math.Exp(l - max);
-        return max + Math.Log(sum);
     }
 }

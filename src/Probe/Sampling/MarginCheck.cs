@@ -28,14 +28,14 @@ public readonly record struct MarginReading(float Noise, MarginVerdict Verdict);
 public sealed class MarginCheck : IDisposable
 {
     private readonly LlamaContext _reference;
-    private readonly LlamaBatch _batch;
+    private readonly LlamaBatch _batch = new(1);
     private readonly int[]? _candidates;
-    private int _position;
+    private int _logitsIndex;
+    private Position _position;
 
-    private MarginCheck(LlamaContext reference, LlamaBatch batch, int[]? candidates)
+    private MarginCheck(LlamaContext reference, int[]? candidates)
     {
         _reference = reference;
-        _batch = batch;
         _candidates = candidates;
     }
 
@@ -52,18 +52,11 @@ public sealed class MarginCheck : IDisposable
         LlamaContext reference = LlamaContext.Create(model, new ContextOptions(
             ContextSize: contextSize, BatchSize: Math.Min(512, Math.Max(prompt.Count, 1)), Threads: threads,
             FlashAttention: false, Float32Cache: true));
-        var batch = new LlamaBatch(reference.BatchSize);
-        var check = new MarginCheck(reference, batch, candidates);
+        var check = new MarginCheck(reference, candidates);
         try
         {
-            for (int start = 0; start < prompt.Count; start += batch.Capacity)
-            {
-                int end = Math.Min(prompt.Count, start + batch.Capacity);
-                batch.Clear();
-                for (int i = start; i < end; i++) batch.Add(prompt[i], i, 0, wantLogits: i == prompt.Count - 1);
-                reference.DecodeOrThrow(batch);
-            }
-            check._position = prompt.Count;
+            check._logitsIndex = reference.DecodePrompt(prompt, SequenceId.First, logitsForLast: true);
+            check._position = new Position(prompt.Count);
             return check;
         }
         catch
@@ -76,7 +69,7 @@ public sealed class MarginCheck : IDisposable
     /// <summary>Compares a step's logits with the reference's for the same step.</summary>
     public MarginReading Read(ReadOnlySpan<float> logits, in TokenChoice choice)
     {
-        ReadOnlySpan<float> recomputed = _reference.GetLogits(_batch.Count - 1);
+        ReadOnlySpan<float> recomputed = _reference.GetLogits(_logitsIndex);
         float noise = 0;
         if (_candidates is null)
         {
@@ -96,15 +89,13 @@ public sealed class MarginCheck : IDisposable
     /// <summary>Feeds the chosen token to the reference so it is ready for the next step.</summary>
     public void Advance(int token)
     {
-        if (_position >= _reference.ContextSize) return;
+        if (_position.Value >= _reference.ContextSize) return;
         _batch.Clear();
-        _batch.Add(token, _position++, 0, wantLogits: true);
+        _logitsIndex = _batch.Add(new TokenId(token), _position, SequenceId.First, wantLogits: true);
+        _position += 1;
         _reference.DecodeOrThrow(_batch);
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _reference.Dispose();
-    }
+    public void Dispose() => _reference.Dispose();
 }

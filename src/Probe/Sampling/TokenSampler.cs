@@ -122,9 +122,9 @@ public sealed class TokenSampler
         return p;
     }
 
-    private TokenChoice SampleFromDistribution(ReadOnlySpan<float> logits, Temperature t)
+    private TokenChoice SampleFromDistribution(ReadOnlySpan<float> logits, Temperature temperature)
     {
-        int kept = Prepare(logits, t);
+        int kept = Prepare(logits, temperature);
         double total = 0;
         for (int k = 0; k < kept; k++) total += Weight(_order[k]);
         double u = _random.NextDouble() * total;
@@ -139,12 +139,12 @@ public sealed class TokenSampler
                 break;
             }
         }
-        return Choice(logits, chosen, Weight(chosen) / total, highest: !t.IsNegative);
+        return Choice(logits, chosen, Weight(chosen) / total, highest: !temperature.IsNegative);
     }
 
     // Fills _scaled with z − max z (so every weight exp(·) is in (0, 1]) and _order[0..kept) with the
     // candidate ids that survive top-k and min-p, most likely first when a filter is on.
-    private int Prepare(ReadOnlySpan<float> logits, Temperature t)
+    private int Prepare(ReadOnlySpan<float> logits, Temperature temperature)
     {
         int n = logits.Length;
         if (_scaled.Length != n)
@@ -152,14 +152,14 @@ public sealed class TokenSampler
             _scaled = new float[n];
             _order = new int[n];
         }
-        if (t.Kind == TemperatureKind.Uniform)
+        if (temperature.Kind == TemperatureKind.Uniform)
         {
             // z = ±logits only to rank candidates for top-k; the weights are then all equal.
-            TensorPrimitives.Multiply(logits, t.IsNegative ? -1f : 1f, _scaled);
+            TensorPrimitives.Multiply(logits, temperature.IsNegative ? -1f : 1f, _scaled);
         }
         else
         {
-            TensorPrimitives.Multiply(logits, (float)(1.0 / t.Value), _scaled);
+            TensorPrimitives.Multiply(logits, (float)(1.0 / temperature.Value), _scaled);
         }
         float max = TensorPrimitives.Max(_scaled);
         TensorPrimitives.Subtract(_scaled, max, _scaled);
@@ -171,7 +171,7 @@ public sealed class TokenSampler
             float[] scaled = _scaled;
             Array.Sort(_order, (a, b) => scaled[b].CompareTo(scaled[a]));
             if (_options.TopK > 0) kept = Math.Min(kept, _options.TopK);
-            if (_options.MinP > 0 && t.Kind != TemperatureKind.Uniform)
+            if (_options.MinP > 0 && temperature.Kind != TemperatureKind.Uniform)
             {
                 // p_i / p_max = exp(z_i − z_max) = exp(_scaled[i]).
                 float threshold = (float)Math.Log(_options.MinP);
@@ -180,7 +180,7 @@ public sealed class TokenSampler
                 kept = k;
             }
         }
-        if (t.Kind == TemperatureKind.Uniform) Array.Clear(_scaled);
+        if (temperature.Kind == TemperatureKind.Uniform) Array.Clear(_scaled);
         return kept;
     }
 

@@ -112,7 +112,7 @@ public sealed class SyntheticModelTests(TinyModelFixture tiny) : IClassFixture<T
         using LlamaContext context = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 16, Threads: 2));
         var batch = new LlamaBatch(16);
         int[] prompt = model.Vocabulary.Tokenize("the quick brown fox", addSpecial: true);
-        batch.AddSequence(prompt, 0, 0, logitsForLast: true);
+        batch.AddSequence(prompt, new Position(0), SequenceId.First, logitsForLast: true);
         context.DecodeOrThrow(batch);
         float[] first = context.GetLogits(prompt.Length - 1).ToArray();
         Assert.Equal(32000, first.Length);
@@ -120,7 +120,7 @@ public sealed class SyntheticModelTests(TinyModelFixture tiny) : IClassFixture<T
         Assert.True(first.Max() - first.Min() > 0.1f, "logits are (nearly) constant");
 
         batch.Clear();
-        batch.Add(1000, prompt.Length, 0, wantLogits: true);
+        batch.Add(new TokenId(1000), new Position(prompt.Length), SequenceId.First, wantLogits: true);
         context.DecodeOrThrow(batch);
         float[] second = context.GetLogits(0).ToArray();
         Assert.All(second, v => Assert.True(float.IsFinite(v), $"logit {v}"));

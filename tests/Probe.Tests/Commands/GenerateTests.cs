@@ -78,7 +78,7 @@ public sealed class GenerateTests
         for (int pos = 0; pos < 30; pos++)
         {
             batch.Clear();
-            batch.Add(token, pos, 0, wantLogits: true);
+            batch.Add(new TokenId(token), new Position(pos), SequenceId.First, wantLogits: true);
             context.DecodeOrThrow(batch);
             int theirs = (int)oracle.Sample(context.Handle, 0);
             token = ours.Sample(context.GetLogits(0)).Token;

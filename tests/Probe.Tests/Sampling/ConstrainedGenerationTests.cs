@@ -141,7 +141,7 @@ public sealed class ConstrainedGenerationTests : IDisposable
         using LlamaContext exact = LlamaContext.Create(model, new ContextOptions(ContextSize: 64, BatchSize: 64, Threads: 2, FlashAttention: false, Float32Cache: true));
         int[] sequence = [.. prompt, .. tokens[..^1]];
         var batch = new LlamaBatch(sequence.Length);
-        for (int i = 0; i < sequence.Length; i++) batch.Add(sequence[i], i, 0, wantLogits: i >= prompt.Length - 1);
+        for (int i = 0; i < sequence.Length; i++) batch.Add(new TokenId(sequence[i]), new Position(i), SequenceId.First, wantLogits: i >= prompt.Length - 1);
         exact.DecodeOrThrow(batch);
         for (int step = 0; step < tokens.Count; step++)
         {

@@ -214,6 +214,6 @@ public static class CompareMd
             ]), "lrrrll");
     }
 
-    private static string Example(CompareRow r) =>
-        $"{(r.A is null ? "-" : r.A.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} → {(r.B is null ? "-" : r.B.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} {Code(r.Piece)}";
+    private static string Example(CompareRow row) =>
+        $"{(row.A is null ? "-" : row.A.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} → {(row.B is null ? "-" : row.B.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))} {Code(row.Piece)}";
 }

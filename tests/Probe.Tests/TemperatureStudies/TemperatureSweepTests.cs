@@ -1,6 +1,6 @@
 using AnomalyProbe.Probe.Tests.Support;
 
-namespace AnomalyProbe.Probe.Tests.TemperatureStudy;
+namespace AnomalyProbe.Probe.Tests.TemperatureStudies;
 
 public sealed class TemperatureSweepTests
 {

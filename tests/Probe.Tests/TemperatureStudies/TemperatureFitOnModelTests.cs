@@ -1,11 +1,11 @@
 using AnomalyProbe.Analysis.Temperature;
 using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
-using AnomalyProbe.Probe.TemperatureStudy;
+using AnomalyProbe.Probe.TemperatureStudies;
 using AnomalyProbe.Probe.Tests.Support;
 using Xunit.Abstractions;
 
-namespace AnomalyProbe.Probe.Tests.TemperatureStudy;
+namespace AnomalyProbe.Probe.Tests.TemperatureStudies;
 
 public sealed class TemperatureFitOnModelTests(ITestOutputHelper output)
 {

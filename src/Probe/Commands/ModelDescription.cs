@@ -6,7 +6,7 @@ using AnomalyProbe.Probe.Native;
 namespace AnomalyProbe.Probe.Commands;
 
 /// <summary>What <c>inspect</c> reports: the file's structure from our reader, the tokenizer from llama.cpp.</summary>
-internal sealed record ModelReport(
+internal sealed record ModelDescription(
     string Path,
     long FileSize,
     int GgufVersion,
@@ -24,7 +24,7 @@ internal sealed record ModelReport(
     IReadOnlyList<MetadataRow> Metadata,
     EngineInfo Engine)
 {
-    public static ModelReport Build(string path)
+    public static ModelDescription Build(string path)
     {
         using LlamaModel model = LlamaModel.Load(path, vocabOnly: true);
         using GgufFile gguf = GgufFile.Open(model.Path);
@@ -38,7 +38,7 @@ internal sealed record ModelReport(
         }
         long? fileType = gguf.GetInt64("general.file_type");
 
-        return new ModelReport(
+        return new ModelDescription(
             model.Path,
             gguf.FileSize,
             gguf.Version,

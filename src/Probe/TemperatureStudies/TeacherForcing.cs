@@ -1,9 +1,7 @@
 using AnomalyProbe.Analysis.Temperature;
 using AnomalyProbe.Probe.Native;
 
-// Not "...Probe.Temperature": a namespace of that name would hide the Sampling.Temperature type
-// from every other namespace under AnomalyProbe.Probe.
-namespace AnomalyProbe.Probe.TemperatureStudy;
+namespace AnomalyProbe.Probe.TemperatureStudies;
 
 /// <summary>
 /// Logits rows by teacher forcing, and the maximum-likelihood temperature fitted on them.
@@ -51,8 +49,8 @@ public static class TeacherForcing
                 context.ClearMemory();
                 batch.Clear();
                 // Inputs: start, x[first], ..., x[first+count-2]; row j predicts x[first+j].
-                batch.Add(first == 1 ? start : bos, 0, 0, wantLogits: true);
-                for (int j = 1; j < count; j++) batch.Add(sequence[first + j - 1], j, 0, wantLogits: true);
+                batch.Add(new TokenId(first == 1 ? start : bos), new Position(0), SequenceId.First, wantLogits: true);
+                for (int j = 1; j < count; j++) batch.Add(new TokenId(sequence[first + j - 1]), new Position(j), SequenceId.First, wantLogits: true);
                 context.DecodeOrThrow(batch);
                 for (int j = 0; j < count; j++)
                 {

@@ -1,7 +1,7 @@
 using System.Text;
 using AnomalyProbe.Probe.Native;
 
-namespace AnomalyProbe.Probe.Tests.Runtime;
+namespace AnomalyProbe.Probe.Tests.Native;
 
 /// <summary>
 /// llama.cpp's own tokenizer test vectors (.inp/.out beside each vocab GGUF) through our binding:

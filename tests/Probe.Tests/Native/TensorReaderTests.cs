@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Native;
 
-namespace AnomalyProbe.Probe.Tests.Runtime;
+namespace AnomalyProbe.Probe.Tests.Native;
 
 public sealed class TensorReaderTests
 {

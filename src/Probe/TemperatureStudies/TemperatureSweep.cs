@@ -4,7 +4,7 @@ using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
 
-namespace AnomalyProbe.Probe.TemperatureStudy;
+namespace AnomalyProbe.Probe.TemperatureStudies;
 
 /// <summary>What generation looks like across temperatures, from one prompt (rows for <see cref="SweepReport"/>).</summary>
 public static class TemperatureSweep
