@@ -47,7 +47,6 @@ public sealed class EmbeddingMatrix
     /// <summary>Rows per storage block.</summary>
     public int RowsPerBlock { get; }
 
-    /// <summary>Row <paramref name="i"/>.</summary>
     public ReadOnlySpan<float> Row(int i) => RowForWriting(i);
 
     /// <summary>Writable rows [first, first + count), which must lie in one block (see <see cref="RowsPerBlock"/>).</summary>

@@ -21,7 +21,6 @@ public static class ReportMd
     /// <summary>How many of the most anomalous tokens the report lists.</summary>
     public const int MostAnomalous = 25;
 
-    /// <summary>Renders the report.</summary>
     public static string Render(ReportInputs inputs)
     {
         var md = new StringBuilder();

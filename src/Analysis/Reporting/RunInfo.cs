@@ -26,13 +26,11 @@ public sealed record RunInfo
     /// <summary>The llama.cpp build used.</summary>
     public required EngineInfo Engine { get; init; }
 
-    /// <summary>The model file.</summary>
     public required ModelInfo Model { get; init; }
 
     /// <summary>The prompt templates, in tokens.csv column order.</summary>
     public required IReadOnlyList<TemplateInfo> Templates { get; init; }
 
-    /// <summary>The run's settings.</summary>
     public required RunSettings Settings { get; init; }
 
     /// <summary>The failure threshold and how it was chosen.</summary>
@@ -50,7 +48,6 @@ public sealed record RunInfo
     /// <summary>Wall-clock seconds.</summary>
     public required double ElapsedS { get; init; }
 
-    /// <summary>Probes per second.</summary>
     public required double ProbesPerS { get; init; }
 
     /// <summary>Writes run.json (indented, snake_case, "\n" line ends, UTF-8 without BOM).</summary>

@@ -11,7 +11,6 @@ public static class SummaryCsv
     /// <summary>Column names, in order.</summary>
     public static readonly string[] Header = ["template", "token_type", "measure", "statistic", "estimate", "ci_low", "ci_high", "n", "p_value", "note"];
 
-    /// <summary>Writes the rows to <paramref name="path"/>.</summary>
     public static void Write(string path, IEnumerable<SummaryRow> rows)
     {
         using FileStream stream = File.Create(path);

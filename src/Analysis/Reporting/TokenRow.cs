@@ -13,7 +13,6 @@ public sealed record TokenRow
 {
     private static readonly IReadOnlyDictionary<string, double?> NoExtras = new Dictionary<string, double?>();
 
-    /// <summary>Token id.</summary>
     public required int TokenId { get; init; }
 
     /// <summary>The token's raw bytes.</summary>

@@ -13,7 +13,9 @@ internal static class Bootstrap
     /// A replicate returns NaN when the statistic is undefined on its resample; those are dropped, and
     /// the interval is null when fewer than half the replicates are defined.
     /// </summary>
+    /// <param name="settings">Resamples and seed.</param>
     /// <param name="createWorkspace">Scratch buffers, made once per worker thread.</param>
+    /// <param name="replicate">The statistic on one resample, drawn with the given random source.</param>
     public static (double Low, double High)? PercentileInterval<TWorkspace>(
         BootstrapSettings settings, Func<TWorkspace> createWorkspace, Func<TWorkspace, RandomSource, double> replicate)
     {

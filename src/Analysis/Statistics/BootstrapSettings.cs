@@ -24,7 +24,6 @@ public sealed record BootstrapSettings
         Level = level;
     }
 
-    /// <summary>Seed of the resampling.</summary>
     public int Seed { get; }
 
     /// <summary>Number of bootstrap resamples (B).</summary>

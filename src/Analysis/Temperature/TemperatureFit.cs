@@ -22,13 +22,10 @@ public sealed record TemperatureFitResult(
 /// <summary>The fit has no finite answer (constant rows, or a likelihood that keeps rising as T → 0±).</summary>
 public sealed class TemperatureFitException : Exception
 {
-    /// <summary>Creates the exception.</summary>
     public TemperatureFitException(string message) : base(message) { }
 
-    /// <summary>Creates the exception.</summary>
     public TemperatureFitException() { }
 
-    /// <summary>Creates the exception.</summary>
     public TemperatureFitException(string message, Exception inner) : base(message, inner) { }
 }
 

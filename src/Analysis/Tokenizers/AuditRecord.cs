@@ -10,7 +10,6 @@ namespace AnomalyProbe.Analysis.Tokenizers;
 /// </summary>
 public sealed record AuditRecord
 {
-    /// <summary>Token id.</summary>
     public required int TokenId { get; init; }
 
     /// <summary>The bytes the token renders to (control tokens render their text).</summary>
@@ -34,7 +33,6 @@ public sealed record AuditRecord
     /// <summary>The vocabulary's score (merge rank or log-probability, depending on the tokenizer).</summary>
     public required float Score { get; init; }
 
-    /// <summary>Number of bytes.</summary>
     public int ByteLength => Bytes.Length;
 
     /// <summary>Whether the bytes are UTF-8 on their own.</summary>

@@ -5,7 +5,6 @@ namespace AnomalyProbe.Analysis.Tokenizers;
 /// <summary>Everything audit.md is written from.</summary>
 public sealed record AuditResult
 {
-    /// <summary>The audited vocabulary.</summary>
     public required VocabularyDescription Vocabulary { get; init; }
 
     /// <summary>One record per token id.</summary>

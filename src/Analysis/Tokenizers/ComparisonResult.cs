@@ -5,10 +5,8 @@ namespace AnomalyProbe.Analysis.Tokenizers;
 /// <summary>Everything compare.md is written from.</summary>
 public sealed record ComparisonResult
 {
-    /// <summary>Vocabulary A.</summary>
     public required VocabularyDescription A { get; init; }
 
-    /// <summary>Vocabulary B.</summary>
     public required VocabularyDescription B { get; init; }
 
     /// <summary>The matching, with scan results attached to its rows when scans were given.</summary>

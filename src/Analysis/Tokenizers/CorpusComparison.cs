@@ -27,16 +27,13 @@ public sealed record TextTokenization(CorpusText Text, IReadOnlyList<byte[]> Pie
 /// <summary>The comparison of one text's two tokenizations.</summary>
 public sealed record TextComparison
 {
-    /// <summary>The text.</summary>
     public required CorpusText Text { get; init; }
 
     /// <summary>Unicode scalar values in the text.</summary>
     public required int Characters { get; init; }
 
-    /// <summary>Tokens A made.</summary>
     public required int TokensA { get; init; }
 
-    /// <summary>Tokens B made.</summary>
     public required int TokensB { get; init; }
 
     /// <summary>Whether both split the text into the same byte strings, in the same order.</summary>
@@ -64,10 +61,8 @@ public sealed record TextComparison
 /// <param name="Identical">Texts both tokenized identically.</param>
 public sealed record CorpusTotals(string Kind, int Texts, int Characters, int TokensA, int TokensB, int Identical)
 {
-    /// <summary>A's tokens per character.</summary>
     public double TokensPerCharA => Characters == 0 ? 0 : TokensA / (double)Characters;
 
-    /// <summary>B's tokens per character.</summary>
     public double TokensPerCharB => Characters == 0 ? 0 : TokensB / (double)Characters;
 
     /// <summary>Share of texts tokenized identically.</summary>

@@ -6,7 +6,6 @@ public sealed record VocabularyDescription
     /// <summary>Path as given.</summary>
     public required string Path { get; init; }
 
-    /// <summary>File size in bytes.</summary>
     public required long SizeBytes { get; init; }
 
     /// <summary>SHA-256 of the file, lowercase hex.</summary>
@@ -30,7 +29,6 @@ public sealed record VocabularyDescription
     /// <summary>The special-token roles the vocabulary defines (bos, eos, eot, sep, pad, nl).</summary>
     public IReadOnlyList<SpecialTokenRole> SpecialTokens { get; init; } = [];
 
-    /// <summary>File name alone.</summary>
     public string FileName => System.IO.Path.GetFileName(Path);
 
     /// <summary>"BPE (gpt2, pre gpt-2)".</summary>

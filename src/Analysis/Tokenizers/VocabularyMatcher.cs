@@ -37,7 +37,6 @@ public sealed record VocabularyDiff
     /// <summary>What the tokens were matched by.</summary>
     public required MatchKey Key { get; init; }
 
-    /// <summary>The spelling evidence.</summary>
     public required SpellingCheck Spelling { get; init; }
 
     /// <summary>Why <see cref="Key"/> was chosen, in words.</summary>
@@ -55,7 +54,6 @@ public sealed record VocabularyDiff
     /// <summary>Text-matched pairs whose decoded bytes differ between A and B (0 in byte mode).</summary>
     public int SharedWithDifferentBytes { get; init; }
 
-    /// <summary>Rows per status.</summary>
     public int Count(MatchStatus status) => Rows.Count(r => r.Status == status);
 
     /// <summary>Tokens of A or B in a row whose bytes several ids of the same vocabulary decode to.</summary>

@@ -8,19 +8,15 @@ public enum TokenAttributes
 {
     /// <summary>No attribute.</summary>
     None = 0,
-    /// <summary>The unknown token.</summary>
     Unknown = 1 << 0,
     /// <summary>Unused / padding entry.</summary>
     Unused = 1 << 1,
-    /// <summary>A normal token.</summary>
     Normal = 1 << 2,
     /// <summary>A control (special) token such as BOS/EOS.</summary>
     Control = 1 << 3,
-    /// <summary>A user-defined (added) token.</summary>
     UserDefined = 1 << 4,
     /// <summary>A byte-fallback token such as &lt;0x0A&gt;.</summary>
     Byte = 1 << 5,
-    /// <summary>Normalized.</summary>
     Normalized = 1 << 6,
     /// <summary>Strips whitespace on the left.</summary>
     LStrip = 1 << 7,

@@ -13,7 +13,6 @@ namespace AnomalyProbe.Analysis.Tokens;
 /// <param name="Piece">The bytes the token renders to as text (control tokens render empty).</param>
 public sealed record TokenFacts(TokenAttributes Attributes, string Text, byte[] Piece)
 {
-    /// <summary>The token type.</summary>
     public TokenType Type => TokenTypes.FromAttributes(Attributes);
 
     /// <summary>Whether <see cref="Piece"/> is UTF-8 on its own.</summary>

@@ -5,15 +5,10 @@ public enum TokenType
 {
     /// <summary>No type recorded.</summary>
     Undefined,
-    /// <summary>A normal token.</summary>
     Normal,
-    /// <summary>The unknown token.</summary>
     Unknown,
-    /// <summary>A control token.</summary>
     Control,
-    /// <summary>A user-defined token.</summary>
     UserDefined,
-    /// <summary>An unused entry.</summary>
     Unused,
     /// <summary>A byte-fallback token.</summary>
     Byte,

@@ -49,7 +49,6 @@ public sealed record ModelShape(
     /// <summary>The Llama-2-7B shape (the F32 staging file takes 27 GB of disk, never memory).</summary>
     public static ModelShape Llama7B { get; } = new("7b", 4096, 32, 32, 32, 11008, ContextLength: 4096);
 
-    /// <summary>The presets by name.</summary>
     public static IReadOnlyList<ModelShape> Presets { get; } = [Tiny, Llama134M, Llama1B, Llama7B];
 
     /// <summary>

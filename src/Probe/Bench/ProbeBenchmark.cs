@@ -18,7 +18,6 @@ public sealed record TemplateBenchmark(
     string Name, int SuffixTokens, int DecodedTokensPerProbe, double NaiveProbesPerS, double BatchedProbesPerS, double Ratio,
     double CeilingTokensPerS, double Efficiency, double ProjectedFullScanS);
 
-/// <summary>A benchmark run.</summary>
 public sealed record BenchmarkResult(
     string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, int AnswerTokens, IReadOnlyList<TemplateBenchmark> Templates)
 {

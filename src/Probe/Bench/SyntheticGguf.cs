@@ -65,19 +65,18 @@ internal static class SyntheticGguf
     public static long DataSize(ModelShape shape) =>
         SyntheticTensor.For(shape).Sum(t => AlignUp(t.ByteSize, GgufFormat.DefaultAlignment));
 
-    /// <summary>Writes the F32 file of <paramref name="shape"/> to a new file at <paramref name="path"/>.</summary>
-    /// <param name="progress">Told about every tenth of the data written.</param>
+    /// <summary>Writes the F32 file of <paramref name="shape"/> to a new file at <paramref name="path"/>;
+    /// <paramref name="progress"/> is told about every tenth of the data written.</summary>
     /// <exception cref="IOException">The file exists already or cannot be written.</exception>
     public static void WriteF32(ModelShape shape, string path, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var tensors = SyntheticTensor.For(shape);
         GgufWriter header = CreateMetadataWriter(shape);
-        header.TensorCountOverride = (ulong)tensors.Count;
         const long alignment = GgufFormat.DefaultAlignment;
 
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-        header.WriteTo(file);
+        header.WriteHeader(file, tensors.Count);
 
         var offsets = new long[tensors.Count];
         long next = 0;

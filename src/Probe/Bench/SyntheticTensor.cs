@@ -16,7 +16,6 @@ internal sealed record SyntheticTensor(string Name, long[] Dimensions, float Amp
 {
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
 
-    /// <summary>Number of elements.</summary>
     public long ElementCount => Dimensions.Aggregate(1L, (n, d) => checked(n * d));
 
     /// <summary>Size of the F32 data in bytes.</summary>

@@ -27,7 +27,7 @@ internal static class BenchCommand
             Description = "Template files or directories",
             HelpName = "FILES",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [PromptTemplate.DefaultDirectory],
+            DefaultValueFactory = _ => [PromptTemplate.BuiltInSpec],
         };
         Option<int> batch = new("--batch") { Description = "Probes per decode", HelpName = "B", DefaultValueFactory = _ => ScanCommand.DefaultBatch };
         Option<int> threads = CommonOptions.Threads();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AnomalyProbe.Probe.Gguf;
 using Spectre.Console;
 
 namespace AnomalyProbe.Probe.Commands;

@@ -21,7 +21,6 @@ internal static class ScanCommand
         DefaultValueFactory = _ => DefaultAnswerTokens,
     };
 
-    /// <summary>Checks an --answer-tokens value.</summary>
     public static int CheckAnswerTokens(int n) => n is >= 1 and <= 8 ? n : throw new InputException("--answer-tokens must be in [1, 8]");
 
     public static Command Create()
@@ -30,10 +29,10 @@ internal static class ScanCommand
         Option<string> output = new("--out", "-o") { Description = "Output directory (journal.jsonl, tokens.csv, run.json)", HelpName = "DIR", Required = true };
         Option<string[]> templates = new("--templates")
         {
-            Description = "Template files, directories or globs (prompts/*.txt); each has exactly one {token} slot",
+            Description = "Template files, directories or globs (prompts/*.txt), each with exactly one {token} slot; 'builtin' (the default) = the chat, completion and induction templates built into the tool, 'builtin:NAME' one of them",
             HelpName = "FILES",
             AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [PromptTemplate.DefaultDirectory],
+            DefaultValueFactory = _ => [PromptTemplate.BuiltInSpec],
         };
         Option<string> tokens = new("--tokens") { Description = "Token ids to probe: 'all' or ranges like 0-999,2048", HelpName = "RANGE", DefaultValueFactory = _ => "all" };
         Option<int?> sample = new("--sample") { Description = "Probe a seeded random sample of N of the selected ids", HelpName = "N" };

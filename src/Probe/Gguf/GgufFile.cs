@@ -28,7 +28,6 @@ public sealed unsafe class GgufFile : IDisposable
     /// <summary>Full path of the file.</summary>
     public string Path { get; }
 
-    /// <summary>Size of the file in bytes.</summary>
     public long FileSize { get; }
 
     /// <summary>GGUF version: 2 or 3.</summary>

@@ -18,7 +18,6 @@ public sealed class GgufMetadataEntry
     /// <summary>The key, e.g. <c>general.architecture</c>.</summary>
     public string Key { get; }
 
-    /// <summary>The value.</summary>
     public GgufValue Value { get; }
 
     /// <summary>File offset of the entry (its key's length field).</summary>

@@ -32,7 +32,6 @@ public sealed class GgufTensorInfo
     /// <summary>The tensor's name, e.g. <c>token_embd.weight</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The element type.</summary>
     public GgmlType Type { get; }
 
     /// <summary>The shape (ggml ne), innermost first; 1 to 4 entries, each at least 1.</summary>
@@ -44,7 +43,6 @@ public sealed class GgufTensorInfo
     /// <summary>Offset of the data in the file.</summary>
     public long AbsoluteOffset { get; }
 
-    /// <summary>Size of the data in bytes.</summary>
     public long ByteSize { get; }
 
     /// <summary>Elements per row (ne[0]); for an embedding matrix, the embedding length.</summary>
@@ -53,7 +51,6 @@ public sealed class GgufTensorInfo
     /// <summary>Number of rows (product of ne[1..]); for an embedding matrix, the vocabulary size.</summary>
     public long RowCount { get; }
 
-    /// <summary>Bytes per row.</summary>
     public long RowByteSize { get; }
 
     /// <summary>Total number of elements.</summary>

@@ -7,37 +7,26 @@ namespace AnomalyProbe.Probe.Gguf;
 // Factories, and the encoding used by the writer.
 public sealed partial class GgufValue
 {
-    /// <summary>A UINT8 value.</summary>
     public static GgufValue FromUInt8(byte value) => new(GgufValueType.UInt8, value, null);
 
-    /// <summary>An INT8 value.</summary>
     public static GgufValue FromInt8(sbyte value) => new(GgufValueType.Int8, unchecked((ulong)value), null);
 
-    /// <summary>A UINT16 value.</summary>
     public static GgufValue FromUInt16(ushort value) => new(GgufValueType.UInt16, value, null);
 
-    /// <summary>An INT16 value.</summary>
     public static GgufValue FromInt16(short value) => new(GgufValueType.Int16, unchecked((ulong)value), null);
 
-    /// <summary>A UINT32 value.</summary>
     public static GgufValue FromUInt32(uint value) => new(GgufValueType.UInt32, value, null);
 
-    /// <summary>An INT32 value.</summary>
     public static GgufValue FromInt32(int value) => new(GgufValueType.Int32, unchecked((ulong)value), null);
 
-    /// <summary>A FLOAT32 value.</summary>
     public static GgufValue FromFloat32(float value) => new(GgufValueType.Float32, BitConverter.SingleToUInt32Bits(value), null);
 
-    /// <summary>A BOOL value.</summary>
     public static GgufValue FromBool(bool value) => new(GgufValueType.Bool, value ? 1u : 0u, null);
 
-    /// <summary>A UINT64 value.</summary>
     public static GgufValue FromUInt64(ulong value) => new(GgufValueType.UInt64, value, null);
 
-    /// <summary>An INT64 value.</summary>
     public static GgufValue FromInt64(long value) => new(GgufValueType.Int64, unchecked((ulong)value), null);
 
-    /// <summary>A FLOAT64 value.</summary>
     public static GgufValue FromFloat64(double value) => new(GgufValueType.Float64, BitConverter.DoubleToUInt64Bits(value), null);
 
     /// <summary>A STRING holding <paramref name="value"/> as UTF-8.</summary>

@@ -40,13 +40,11 @@ public sealed partial class GgufValue
         _items = items;
     }
 
-    /// <summary>The value's type.</summary>
     public GgufValueType Type { get; }
 
     /// <summary>The element type of an array; null for other values.</summary>
     public GgufValueType? ElementType { get; }
 
-    /// <summary>True for arrays.</summary>
     public bool IsArray => Type == GgufValueType.Array;
 
     /// <summary>Number of elements of an array.</summary>

@@ -11,10 +11,10 @@ namespace AnomalyProbe.Probe.Gguf;
 /// <remarks>
 /// The typed methods reject what is wrong with the item itself (and duplicate keys or tensor
 /// names); rules between entries, such as the tokenizer arrays agreeing in length, are left to
-/// <see cref="GgufFile"/>. The <c>Raw</c> methods and the overrides write anything, for building
-/// invalid files in tests.
+/// <see cref="GgufFile"/>. Writing invalid files on purpose (the hostile-file tests) goes through
+/// <see cref="IUncheckedGgufWriter"/>, which is not part of this class's public surface.
 /// </remarks>
-public sealed class GgufWriter
+public sealed class GgufWriter : IUncheckedGgufWriter
 {
     private readonly List<MetadataEntry> _metadata = [];
     private readonly List<TensorEntry> _tensors = [];
@@ -41,11 +41,6 @@ public sealed class GgufWriter
         }
     }
 
-    /// <summary>When set, written as the header's tensor count instead of the real one.</summary>
-    public ulong? TensorCountOverride { get; set; }
-
-    /// <summary>When set, written as the header's metadata count instead of the real one.</summary>
-    public ulong? MetadataCountOverride { get; set; }
 
     /// <summary>Adds a metadata entry.</summary>
     /// <exception cref="ArgumentException">The key is empty or already added.</exception>
@@ -63,42 +58,30 @@ public sealed class GgufWriter
         return this;
     }
 
-    /// <summary>Adds a STRING entry.</summary>
     public GgufWriter AddString(string key, string value) => Add(key, GgufValue.FromString(value));
 
-    /// <summary>Adds an array of strings.</summary>
     public GgufWriter AddStringArray(string key, IEnumerable<string> values) => Add(key, GgufValue.FromStringArray(values));
 
-    /// <summary>Adds an array of FLOAT32.</summary>
     public GgufWriter AddFloat32Array(string key, ReadOnlySpan<float> values) => Add(key, GgufValue.FromArray(values));
 
-    /// <summary>Adds an array of INT32.</summary>
     public GgufWriter AddInt32Array(string key, ReadOnlySpan<int> values) => Add(key, GgufValue.FromArray(values));
 
-    /// <summary>Adds a UINT32 entry.</summary>
     public GgufWriter AddUInt32(string key, uint value) => Add(key, GgufValue.FromUInt32(value));
 
-    /// <summary>Adds an INT32 entry.</summary>
     public GgufWriter AddInt32(string key, int value) => Add(key, GgufValue.FromInt32(value));
 
     /// <summary>Adds a UINT64 entry.</summary>
     public GgufWriter AddUInt64(string key, ulong value) => Add(key, GgufValue.FromUInt64(value));
 
-    /// <summary>Adds an INT64 entry.</summary>
     public GgufWriter AddInt64(string key, long value) => Add(key, GgufValue.FromInt64(value));
 
-    /// <summary>Adds a FLOAT32 entry.</summary>
     public GgufWriter AddFloat32(string key, float value) => Add(key, GgufValue.FromFloat32(value));
 
-    /// <summary>Adds a FLOAT64 entry.</summary>
     public GgufWriter AddFloat64(string key, double value) => Add(key, GgufValue.FromFloat64(value));
 
-    /// <summary>Adds a BOOL entry.</summary>
     public GgufWriter AddBool(string key, bool value) => Add(key, GgufValue.FromBool(value));
 
-    /// <summary>Adds an entry exactly as given: key bytes, a value type id and the bytes that follow it.
-    /// No checks, for building invalid files.</summary>
-    public GgufWriter AddRawEntry(ReadOnlySpan<byte> key, uint valueType, ReadOnlySpan<byte> payload)
+    GgufWriter IUncheckedGgufWriter.AddRawEntry(ReadOnlySpan<byte> key, uint valueType, ReadOnlySpan<byte> payload)
     {
         _metadata.Add(new MetadataEntry(key.ToArray(), valueType, payload.ToArray()));
         return this;
@@ -157,17 +140,26 @@ public sealed class GgufWriter
     public GgufWriter AddTensor(string name, ReadOnlySpan<long> dimensions, ReadOnlySpan<float> data) =>
         AddTensor(name, GgmlType.F32, dimensions, MemoryMarshal.AsBytes(data));
 
-    /// <summary>Adds a tensor info exactly as given, with no checks, for building invalid files.
-    /// The data is placed where a valid tensor would go; <paramref name="offset"/>, when set,
-    /// replaces the data offset written in the info.</summary>
-    public GgufWriter AddRawTensor(ReadOnlySpan<byte> name, uint type, ReadOnlySpan<ulong> dimensions, ReadOnlySpan<byte> data, ulong? offset = null)
+    GgufWriter IUncheckedGgufWriter.AddRawTensor(ReadOnlySpan<byte> name, uint type, ReadOnlySpan<ulong> dimensions, ReadOnlySpan<byte> data, ulong? offset)
     {
         _tensors.Add(new TensorEntry(name.ToArray(), type, dimensions.ToArray(), data.ToArray(), offset));
         return this;
     }
 
-    /// <summary>Writes the file to <paramref name="stream"/>.</summary>
-    public void WriteTo(Stream stream)
+    /// <summary>
+    /// Writes the header and the metadata of a file whose <paramref name="tensorCount"/> tensor infos
+    /// and data the caller streams after it (a model too large to hold in memory); no tensor may have
+    /// been added here.
+    /// </summary>
+    public void WriteHeader(Stream stream, int tensorCount)
+    {
+        if (_tensors.Count > 0) throw new InvalidOperationException("WriteHeader is for files whose tensors are streamed by the caller");
+        Write(stream, (ulong)tensorCount);
+    }
+
+    public void WriteTo(Stream stream) => Write(stream, (ulong)_tensors.Count);
+
+    private void Write(Stream stream, ulong tensorCount)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var metadata = new List<MetadataEntry>(_metadata);
@@ -181,8 +173,8 @@ public sealed class GgufWriter
         var output = new CountingWriter(stream);
         output.Write(GgufFormat.Magic);
         output.WriteUInt32(Version);
-        output.WriteUInt64(TensorCountOverride ?? (ulong)_tensors.Count);
-        output.WriteUInt64(MetadataCountOverride ?? (ulong)metadata.Count);
+        output.WriteUInt64(tensorCount);
+        output.WriteUInt64((ulong)metadata.Count);
         foreach (var entry in metadata)
         {
             output.WriteString(entry.Key);
@@ -222,7 +214,6 @@ public sealed class GgufWriter
         }
     }
 
-    /// <summary>The file as a byte array.</summary>
     public byte[] ToArray()
     {
         using var stream = new MemoryStream();

@@ -6,7 +6,6 @@ public readonly record struct TokenId(int Value);
 /// <summary>A position in a sequence.</summary>
 public readonly record struct Position(int Value)
 {
-    /// <summary>The position <paramref name="offset"/> later.</summary>
     public static Position operator +(Position position, int offset) => new(position.Value + offset);
 
     /// <summary>The same as <c>+</c>, for languages without operators.</summary>
@@ -16,6 +15,5 @@ public readonly record struct Position(int Value)
 /// <summary>A sequence of the KV memory (the batch runner's prefix is sequence 0, its probes 1..B).</summary>
 public readonly record struct SequenceId(int Value)
 {
-    /// <summary>Sequence 0.</summary>
     public static SequenceId First => new(0);
 }

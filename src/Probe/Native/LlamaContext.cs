@@ -19,7 +19,6 @@ public sealed unsafe class LlamaContext : IDisposable
         VocabularySize = model.Vocabulary.Count;
     }
 
-    /// <summary>The model.</summary>
     public LlamaModel Model { get; }
     /// <summary>KV cells actually allocated.</summary>
     public int ContextSize { get; }

@@ -79,15 +79,11 @@ public sealed class LlamaModel : IDisposable
 
     /// <summary>Context length the model was trained with.</summary>
     public int TrainingContextLength => Handle.ContextSize;
-    /// <summary>Embedding width.</summary>
     public int EmbeddingSize => Handle.EmbeddingSize;
-    /// <summary>Number of layers.</summary>
     public int LayerCount => Handle.LayerCount;
-    /// <summary>Attention heads.</summary>
     public int HeadCount => Handle.HeadCount;
     /// <summary>Key/value heads.</summary>
     public int KvHeadCount => Handle.KVHeadCount;
-    /// <summary>Total parameters.</summary>
     public ulong ParameterCount => Handle.ParameterCount;
     /// <summary>Whether the model can generate (has a decoder).</summary>
     public bool HasDecoder => Handle.HasDecoder;

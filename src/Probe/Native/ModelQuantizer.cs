@@ -5,17 +5,11 @@ namespace AnomalyProbe.Probe.Native;
 /// <summary>llama.cpp file types used by <see cref="ModelQuantizer"/> (<c>enum llama_ftype</c>).</summary>
 public enum LlamaFileType
 {
-    /// <summary>All float32.</summary>
     AllF32 = 0,
-    /// <summary>Mostly float16.</summary>
     MostlyF16 = 1,
-    /// <summary>Mostly Q4_0.</summary>
     MostlyQ4_0 = 2,
-    /// <summary>Mostly Q8_0.</summary>
     MostlyQ8_0 = 7,
-    /// <summary>Mostly Q4_K, medium.</summary>
     MostlyQ4_K_M = 15,
-    /// <summary>Mostly Q6_K.</summary>
     MostlyQ6_K = 18,
 }
 

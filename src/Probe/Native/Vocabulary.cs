@@ -77,7 +77,6 @@ public sealed unsafe class Vocabulary
         return ((LLamaToken)token).GetScore(_vocabulary);
     }
 
-    /// <summary>The token's attributes.</summary>
     public TokenAttributes GetAttributes(int token)
     {
         CheckId(token);
@@ -117,23 +116,19 @@ public sealed unsafe class Vocabulary
             return [.. AddsBos && Bos >= 0 ? [Bos] : Array.Empty<int>(), .. plain, .. AddsEos && Eos >= 0 ? [Eos] : Array.Empty<int>()];
         }
         using var lease = new Lease(_model);
-        // A token covers at least one byte, plus BOS/EOS: this bound is usually exact enough.
-        int capacity = utf8.Length + 2;
         fixed (byte* text = utf8)
         {
-            while (true)
+            byte* bytes = text;
+            int length = utf8.Length;
+            // A token covers at least one byte, plus BOS/EOS: this first size is usually exact enough.
+            return WithGrowingBuffer<int>(length + 2, "llama_tokenize", output =>
             {
-                int[] tokens = new int[capacity];
-                int n;
-                fixed (int* output = tokens)
+                fixed (int* ids = output)
                 {
-                    n = NativeMethods.llama_tokenize(_vocab, text, utf8.Length, output, capacity, addSpecial, parseSpecial);
+                    int n = NativeMethods.llama_tokenize(_vocab, bytes, length, ids, output.Length, addSpecial, parseSpecial);
+                    return n != int.MinValue ? n : throw new InputException($"text of {length} bytes tokenizes to more than 2^31 tokens");
                 }
-                if (n == int.MinValue) throw new InputException($"text of {utf8.Length} bytes tokenizes to more than 2^31 tokens");
-                if (n >= 0) return n == capacity ? tokens : tokens[..n];
-                if (-n <= capacity) throw new LlamaException($"llama_tokenize failed (code {n})");
-                capacity = -n;
-            }
+            });
         }
     }
 
@@ -163,21 +158,31 @@ public sealed unsafe class Vocabulary
     {
         foreach (int t in tokens) CheckId(t);
         using var lease = new Lease(_model);
-        int capacity = Math.Max(16, tokens.Length * 8);
         fixed (int* ids = tokens)
         {
-            while (true)
+            int* input = ids;
+            int count = tokens.Length;
+            return WithGrowingBuffer<byte>(Math.Max(16, count * 8), "llama_detokenize", output =>
             {
-                byte[] text = new byte[capacity];
-                int n;
-                fixed (byte* output = text)
+                fixed (byte* text = output)
                 {
-                    n = NativeMethods.llama_detokenize(_vocab, ids, tokens.Length, output, capacity, removeSpecial, unparseSpecial);
+                    return NativeMethods.llama_detokenize(_vocab, input, count, text, output.Length, removeSpecial, unparseSpecial);
                 }
-                if (n >= 0) return text[..n];
-                if (-n <= capacity) throw new LlamaException($"llama_detokenize failed (code {n})");
-                capacity = -n;
-            }
+            });
+        }
+    }
+
+    // llama.cpp's two-call convention: a negative result is minus the size the output needs.
+    private static T[] WithGrowingBuffer<T>(int capacity, string function, Func<T[], int> call)
+    {
+        while (true)
+        {
+            var buffer = new T[capacity];
+            int n = call(buffer);
+            if (n >= 0) return n == capacity ? buffer : buffer[..n];
+            // Asked for no more room than it had: it would ask forever.
+            if (-n <= capacity) throw new LlamaException($"{function} failed (code {n})");
+            capacity = -n;
         }
     }
 

@@ -15,7 +15,6 @@ public enum VocabularyType
     Ugm = 4,
     /// <summary>RWKV greedy tokenizer.</summary>
     Rwkv = 5,
-    /// <summary>PLaMo-2.</summary>
     Plamo2 = 6,
     /// <summary>llama.cpp's test tokenizer.</summary>
     Test = 7,

@@ -40,14 +40,22 @@ public sealed partial record PromptTemplate(string Name, string SourcePath, stri
 
     /// <summary>
     /// Loads templates from files, directories (their *.txt) and simple globs (prompts/*.txt), in the
-    /// order given, sorted by name within a directory or glob. Names must be unique.
+    /// order given, sorted by name within a directory or glob; <see cref="BuiltInSpec"/> stands for the
+    /// built-in templates, <c>builtin:NAME</c> for one of them. Names must be unique.
     /// </summary>
     public static IReadOnlyList<PromptTemplate> LoadAll(IEnumerable<string> specs)
     {
         var templates = new List<PromptTemplate>();
         foreach (string spec in specs)
         {
-            foreach (string path in Expand(spec)) templates.Add(Load(path));
+            if (spec == BuiltInSpec) templates.AddRange(BuiltIn);
+            else if (spec.StartsWith(BuiltInSpec + ":", StringComparison.Ordinal))
+            {
+                string name = spec[(BuiltInSpec.Length + 1)..];
+                templates.Add(BuiltIn.FirstOrDefault(t => t.Name == name)
+                    ?? throw new InputException($"no built-in template '{name}' (there are {string.Join(", ", BuiltIn.Select(t => t.Name))})") { Parameter = "templates" });
+            }
+            else foreach (string path in Expand(spec)) templates.Add(Load(path));
         }
         if (templates.Count == 0) throw new InputException("no templates given");
         var duplicate = templates.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
@@ -55,8 +63,29 @@ public sealed partial record PromptTemplate(string Name, string SourcePath, stri
         return templates;
     }
 
-    /// <summary>The templates shipped with the tool (prompts/*.txt next to the app).</summary>
-    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "prompts");
+    /// <summary>The spelling of the built-in templates on the command line.</summary>
+    public const string BuiltInSpec = "builtin";
+
+    /// <summary>
+    /// The templates built into the tool (compiled from the repository's prompts/*.txt, so a build
+    /// carries them wherever it runs), sorted by name. Their <see cref="SourcePath"/> is empty.
+    /// </summary>
+    public static IReadOnlyList<PromptTemplate> BuiltIn => s_builtIn.Value;
+
+    private static readonly Lazy<IReadOnlyList<PromptTemplate>> s_builtIn = new(() =>
+    {
+        var assembly = typeof(PromptTemplate).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("prompts/", StringComparison.Ordinal) && n.EndsWith(".txt", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using Stream stream = assembly.GetManifestResourceStream(n)!;
+                using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+                return Parse(n["prompts/".Length..^".txt".Length], reader.ReadToEnd());
+            })
+            .ToList();
+    });
 
     private static IEnumerable<string> Expand(string spec)
     {

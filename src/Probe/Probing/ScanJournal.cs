@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -19,12 +17,6 @@ public sealed class ScanJournal : IDisposable
     /// <summary>File name inside the output directory.</summary>
     public const string FileName = "journal.jsonl";
 
-    /// <summary>Test hook: the process kills itself after this many groups were committed.</summary>
-    public const string DieAfterVariable = "ANOMALYPROBE_DIE_AFTER_BATCHES";
-
-    /// <summary>Test hook: with the kill, half of the next group is written first (a torn record).</summary>
-    public const string DieTornVariable = "ANOMALYPROBE_DIE_TORN";
-
     private static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -33,15 +25,15 @@ public sealed class ScanJournal : IDisposable
     };
 
     private readonly FileStream _stream;
-    private readonly int? _dieAfter = ParseHook(Environment.GetEnvironmentVariable(DieAfterVariable));
-    private readonly bool _dieTorn = Environment.GetEnvironmentVariable(DieTornVariable) == "1";
-    private int _committedHere;
 
     private ScanJournal(FileStream stream, JournalContents contents)
     {
         _stream = stream;
         Contents = contents;
     }
+
+    /// <summary>Sees every group just before it is written (<see cref="CrashHook"/>); null in normal runs.</summary>
+    internal ICommitObserver? Observer { get; set; }
 
     /// <summary>What the journal held when opened (empty for a new scan).</summary>
     public JournalContents Contents { get; }
@@ -116,13 +108,8 @@ public sealed class ScanJournal : IDisposable
         int count = results.Count + (harvest is null ? 0 : 1);
         string commit = Line(new JournalCommit(key, count, Hash(lines))) + "\n";
 
-        if (_dieAfter is int limit && _committedHere >= limit)
-        {
-            if (_dieTorn) WriteDurably(lines[..(lines.Length / 2)]);
-            Process.GetCurrentProcess().Kill(); // abrupt, like kill -9: no finally blocks run
-        }
+        Observer?.BeforeCommit(lines, WriteDurably);
         WriteDurably(lines + commit);
-        _committedHere++;
     }
 
     private void WriteDurably(string text)
@@ -204,18 +191,13 @@ public sealed class ScanJournal : IDisposable
             return null;
         }
     }
-
-    private static int? ParseHook(string? value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
 }
 
 /// <summary>The journal's first line.</summary>
 public sealed record JournalHeader(string Fingerprint, string Shard, string Settings)
 {
-    /// <summary>Format version.</summary>
     public const int CurrentVersion = 1;
 
-    /// <summary>Always "header".</summary>
     public string Type { get; init; } = "header";
 
     /// <summary>Format version of the file.</summary>
@@ -245,7 +227,6 @@ public sealed class JournalContents
 
     private JournalContents(JournalHeader header) => Header = header;
 
-    /// <summary>The header.</summary>
     public JournalHeader Header { get; }
 
     /// <summary>Every committed probe, in commit order.</summary>
@@ -257,10 +238,8 @@ public sealed class JournalContents
     /// <summary>Bytes up to the end of the last intact commit.</summary>
     public long ValidLength { get; internal set; }
 
-    /// <summary>Whether the group <paramref name="key"/> is committed.</summary>
     public bool IsCommitted(string key) => _keys.Contains(key);
 
-    /// <summary>Number of committed groups.</summary>
     public int CommittedGroups => _keys.Count;
 
     internal static JournalContents Empty(JournalHeader header) => new(header);

@@ -30,7 +30,6 @@ public sealed record ScanOutcome(bool Interrupted, int ProbesThisRun, double Pro
 /// </summary>
 public static class Scanner
 {
-    /// <summary>Runs the scan described by <paramref name="settings"/> into <paramref name="outputDirectory"/>.</summary>
     public static ScanOutcome Run(
         LlamaModel model, ScanSettings settings, Shard shard, int threads, string outputDirectory, bool resume,
         IScanProgress progress, CancellationToken cancellation)
@@ -47,6 +46,7 @@ public static class Scanner
 
         var header = new JournalHeader(settings.Fingerprint(), shard.ToString(), JsonSerializer.Serialize(settings));
         using ScanJournal journal = ScanJournal.Open(outputDirectory, header, resume);
+        journal.Observer = CrashHook.FromEnvironment();
         var remaining = plan.Where(g => !journal.Contents.IsCommitted(g.Key)).ToList();
         progress.Start(plan.Sum(g => g.Tokens.Length), plan.Sum(g => g.Tokens.Length) - remaining.Sum(g => g.Tokens.Length));
 
@@ -106,6 +106,5 @@ public static class Scanner
 /// <summary>One group of probes: template index, group index and its token ids.</summary>
 public sealed record ProbeGroup(int Template, int Group, int[] Tokens)
 {
-    /// <summary>The group's journal key.</summary>
     public string Key => $"t{Template}/g{Group}";
 }

@@ -6,7 +6,7 @@ using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.TemperatureStudies;
 
-/// <summary>What generation looks like across temperatures, from one prompt (rows for <see cref="SweepReport"/>).</summary>
+/// <summary>What generation looks like across temperatures, from one prompt (the rows of sweep.csv).</summary>
 public static class TemperatureSweep
 {
     /// <summary>

@@ -167,11 +167,17 @@ public sealed class SyntheticModelTests(TinyModelFixture tiny) : IClassFixture<T
     {
         string path = SyntheticModel.CachePath(ModelShape.Tiny, _scratch);
         var progress = new List<string>();
+        var waitingReported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<string> waiting;
         using (new FileStream(path + ".lock", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
         {
-            waiting = Task.Run(() => SyntheticModel.GetOrCreate(ModelShape.Tiny, _scratch, m => { lock (progress) progress.Add(m); }));
-            await Task.Delay(500);
+            waiting = Task.Run(() => SyntheticModel.GetOrCreate(ModelShape.Tiny, _scratch, m =>
+            {
+                lock (progress) progress.Add(m);
+                if (m.StartsWith("waiting for", StringComparison.Ordinal)) waitingReported.TrySetResult();
+            }));
+            // No sleeping: the caller says it is waiting, and while the lock is held it cannot finish.
+            await waitingReported.Task.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.False(waiting.IsCompleted, $"{waiting.Status}: {waiting.Exception}");
             lock (progress) Assert.Equal([$"waiting for another builder holding {path}.lock"], progress);
             // The "other builder" finishes: its file appears, then the lock is released.

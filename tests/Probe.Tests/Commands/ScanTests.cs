@@ -96,7 +96,7 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     public void KilledScanResumesToTheSameFiles(int groups, bool torn)
     {
         string dir = NewDir("killed");
-        var hook = new Dictionary<string, string> { [ScanJournal.DieAfterVariable] = groups.ToString(), [ScanJournal.DieTornVariable] = torn ? "1" : "0" };
+        var hook = new Dictionary<string, string> { [CrashHook.DieAfterVariable] = groups.ToString(), [CrashHook.DieTornVariable] = torn ? "1" : "0" };
         CliResult killed = CliProcess.Run([.. new[] { "scan", "--out", dir }, .. Common], hook);
         Assert.Equal(137, killed.ExitCode); // SIGKILL
         Assert.False(File.Exists(Path.Combine(dir, ScanOutputs.TokensFile)));

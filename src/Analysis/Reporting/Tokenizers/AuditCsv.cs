@@ -14,7 +14,6 @@ namespace AnomalyProbe.Analysis.Reporting.Tokenizers;
 /// </summary>
 public static class AuditCsv
 {
-    /// <summary>The file name the audit writes.</summary>
     public const string FileName = "audit.csv";
 
     private enum Column

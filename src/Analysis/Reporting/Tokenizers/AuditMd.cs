@@ -10,7 +10,6 @@ namespace AnomalyProbe.Analysis.Reporting.Tokenizers;
 /// <summary>Writes audit.md: counts per category with examples, and the facts behind them.</summary>
 public static class AuditMd
 {
-    /// <summary>The file name the audit writes.</summary>
     public const string FileName = "audit.md";
 
     /// <summary>Counts per category, in <see cref="TokenCategories.Priority"/> order (zeros included).</summary>
@@ -21,14 +20,12 @@ public static class AuditMd
         return counts;
     }
 
-    /// <summary>Writes audit.md to <paramref name="path"/>.</summary>
     public static void Write(string path, AuditResult report)
     {
         using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
         Write(writer, report);
     }
 
-    /// <summary>Writes the summary to <paramref name="w"/>.</summary>
     public static void Write(TextWriter w, AuditResult report)
     {
         ArgumentNullException.ThrowIfNull(w);

@@ -18,7 +18,6 @@ public sealed record CompareTable(IReadOnlyList<CompareRow> Rows, bool HasScanCo
 /// </summary>
 public static class CompareCsv
 {
-    /// <summary>The file name the comparison writes.</summary>
     public const string FileName = "compare.csv";
 
     private enum Column

@@ -12,7 +12,6 @@ namespace AnomalyProbe.Analysis.Reporting.Tokenizers;
 /// </summary>
 public static class CompareMd
 {
-    /// <summary>The file name the comparison writes.</summary>
     public const string FileName = "compare.md";
 
     private static readonly MatchStatus[] Statuses = [MatchStatus.SharedSameId, MatchStatus.SharedMoved, MatchStatus.OnlyA, MatchStatus.OnlyB];
@@ -24,7 +23,6 @@ public static class CompareMd
         Write(writer, report);
     }
 
-    /// <summary>Writes the summary to <paramref name="w"/>.</summary>
     public static void Write(TextWriter w, ComparisonResult report)
     {
         ArgumentNullException.ThrowIfNull(w);

@@ -1,12 +1,11 @@
 using AnomalyProbe.Analysis.Reporting;
 using AnomalyProbe.Analysis.Text;
-using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Native;
 
-namespace AnomalyProbe.Probe.Commands;
+namespace AnomalyProbe.Probe.Gguf;
 
 /// <summary>What <c>inspect</c> reports: the file's structure from our reader, the tokenizer from llama.cpp.</summary>
-internal sealed record ModelDescription(
+public sealed record ModelDescription(
     string Path,
     long FileSize,
     int GgufVersion,
@@ -62,10 +61,10 @@ internal sealed record ModelDescription(
 }
 
 /// <summary>A special token and the vocabulary's spelling of it.</summary>
-internal sealed record SpecialToken(string Role, int Id, string Text);
+public sealed record SpecialToken(string Role, int Id, string Text);
 
 /// <summary>One tensor: name, ggml type, shape (ne0 first), bytes.</summary>
-internal sealed record TensorRow(string Name, string Type, long[] Shape, long Bytes);
+public sealed record TensorRow(string Name, string Type, long[] Shape, long Bytes);
 
 /// <summary>One metadata key and a short rendering of its value.</summary>
-internal sealed record MetadataRow(string Key, string Value);
+public sealed record MetadataRow(string Key, string Value);
