@@ -67,7 +67,7 @@ public static class ReportMd
         foreach (TokenRow row in inputs.Table.Rows.OrderBy(x => x.RepeatProb).ThenBy(x => x.TokenId).Take(MostAnomalous))
         {
             string distance = hasDistance && row.Extra("centroid_distance") is double d ? d.ToString("F3", CultureInfo.InvariantCulture) : "";
-            md.AppendLine(Invariant($"| {row.TokenId} | `{Code(row.Piece)}` | {row.BytesHex} | {TokenTypes.Name(row.TokenType)} | {distance} | {row.RepeatProb:G3} | `{Code(row.GreedyAnswer)}` |"));
+            md.AppendLine(Invariant($"| {row.TokenId} | {Markdown.Code(row.Piece)} | {row.BytesHex} | {TokenTypes.Name(row.TokenType)} | {distance} | {row.RepeatProb:G3} | {Markdown.Code(row.GreedyAnswer)} |"));
         }
         md.AppendLine();
 
@@ -93,9 +93,6 @@ public static class ReportMd
     };
 
     private static string P(SummaryRow? s) => s?.PValue is double p ? p.ToString("G3", CultureInfo.InvariantCulture) : "";
-
-    // Pieces and answers are already escaped text; inside `code` a backtick or pipe would still end the span or the cell.
-    private static string Code(string text) => text.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
