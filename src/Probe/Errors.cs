@@ -9,6 +9,8 @@ public static class ExitCodes
     public const int RuntimeFailure = 1;
     /// <summary>Bad usage or bad input (arguments, files, templates).</summary>
     public const int BadInput = 2;
+    /// <summary>llama.cpp aborted (an assertion on content no rule caught): the model file is probably malformed.</summary>
+    public const int NativeAbort = 3;
     /// <summary>Stopped by Ctrl-C (128 + SIGINT), with finished work kept.</summary>
     public const int Interrupted = 130;
 }

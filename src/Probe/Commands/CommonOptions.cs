@@ -22,6 +22,13 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static Option<bool> SkipModelChecks { get; } = new("--skip-model-checks")
+    {
+        Description = "Give llama.cpp a model file even when AnomalyProbe's model rules refuse it (for a file they refuse wrongly; " +
+                      "an assertion in llama.cpp then ends the run with one line and exit code 3)",
+        Recursive = true,
+    };
+
     public static Option<string?> LlamaDir { get; } = new("--llama-dir")
     {
         Description = "Directory of a custom llama.cpp build to use instead of the LLamaSharp backend package's (libllama, libggml, libggml-base of the same commit, c0c7e147); same as ANOMALYPROBE_LLAMA_DIR",
@@ -36,6 +43,19 @@ internal static class CommonOptions
                       "Vulkan, see -p:LlamaBackend — and 0 on the CPU backend, which refuses any other value)",
         HelpName = "N",
     };
+
+    /// <summary>An output directory option (<c>--out</c>): an existing file there is refused while parsing.</summary>
+    public static Option<string> OutputDirectory(string description, bool required, string? defaultValue = null)
+    {
+        var option = new Option<string>("--out", "-o") { Description = description, HelpName = "DIR", Required = required };
+        if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
+        option.Validators.Add(result =>
+        {
+            string? path = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (path is not null && File.Exists(path)) result.AddError($"--out: '{path}' is a file; give a directory (it is created if missing)");
+        });
+        return option;
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
 
@@ -59,6 +79,8 @@ internal static class CommonOptions
     public static void InitializeRuntime(ParseResult parse)
     {
         CommandRunner.ShowStackTraces = parse.GetValue(Verbose);
+        Warnings.Sink = Console.Error;
+        LlamaModel.CheckModels = !parse.GetValue(SkipModelChecks);
         LlamaRuntime.Configure(parse.GetValue(LlamaDir), parse.GetValue(Verbose) ? Console.Error : null);
     }
 }

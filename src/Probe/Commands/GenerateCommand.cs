@@ -71,15 +71,11 @@ internal static class GenerateCommand
         {
             model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, threads, gpuLayers,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(maxTokens) < 0) r.AddError("--max-tokens must be >= 0");
-            if (r.GetValue(topK) < 0) r.AddError("--top-k must be >= 0");
-            double p = r.GetValue(minP);
-            if (p is < 0 or > 1 || double.IsNaN(p)) r.AddError("--min-p must be in [0, 1]");
-        });
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
+            if (parse.GetValue(maxTokens) < 0) throw new InputException("must be 0 or more") { Parameter = "max-tokens" };
+            if (parse.GetValue(topK) < 0) throw new InputException("must be 0 or more") { Parameter = "top-k" };
+            if (parse.GetValue(minP) is < 0 or > 1 or double.NaN) throw new InputException("must be in [0, 1]") { Parameter = "min-p" };
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             CommonOptions.InitializeRuntime(parse);
             bool margins = parse.GetValue(logitMargin);

@@ -51,6 +51,9 @@ internal static class InspectCommand
         Fact("special tokens", string.Join(", ", model.SpecialTokens.Select(s => $"{s.Role} {s.Id} '{s.Text}'")));
         Fact("llama.cpp", $"{model.Engine.LlamaCppCommit} (ggml {model.Engine.GgmlVersion} {model.Engine.GgmlCommit}) from {model.Engine.Backend}, {model.Engine.Variant}: {model.Engine.Library}");
         Fact("devices", string.Join(", ", model.Engine.Devices));
+        Fact("checks", model.Problems.Count == 0 ? "passed" : $"{model.Problems.Count} problem(s): commands that load the model refuse it");
+        foreach (string problem in model.Problems) Fact("  problem", problem);
+        foreach (string warning in model.Warnings) Fact("  warning", warning);
         console.Write(facts);
 
         var tensors = new Table().Title($"tensors ({model.Tensors.Count})").AddColumns("name", "type", "shape", "bytes");

@@ -9,7 +9,7 @@ internal static class MergeCommand
     public static Command Create()
     {
         Argument<string[]> inputs = new("DIR") { Description = "Output directories of the shard scans", Arity = ArgumentArity.OneOrMore };
-        Option<string> output = new("--out", "-o") { Description = "Directory for the merged scan", HelpName = "DIR", Required = true };
+        Option<string> output = CommonOptions.OutputDirectory("Directory for the merged scan", required: true);
         Option<string?> model = new("--model", "-m") { Description = "The model file, if it moved since the shards ran (checked by sha256)", HelpName = "PATH" };
         Option<string> threshold = new("--threshold") { Description = "As for scan: 'auto' or a probability", HelpName = "P", DefaultValueFactory = _ => "auto" };
         var command = new Command("merge",

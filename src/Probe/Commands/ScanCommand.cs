@@ -26,7 +26,7 @@ internal static class ScanCommand
     public static Command Create()
     {
         Option<string> model = CommonOptions.Model();
-        Option<string> output = new("--out", "-o") { Description = "Output directory (journal.jsonl, tokens.csv, run.json)", HelpName = "DIR", Required = true };
+        Option<string> output = CommonOptions.OutputDirectory("Output directory (journal.jsonl, tokens.csv, run.json)", required: true);
         Option<string[]> templates = new("--templates")
         {
             Description = "Template files, directories or globs (prompts/*.txt), each with exactly one {token} slot; 'builtin' (the default) = the chat, completion and induction templates built into the tool, 'builtin:NAME' one of them",
@@ -71,7 +71,6 @@ internal static class ScanCommand
             VocabFilter? filter = parse.GetValue(vocabFilter) is { } spec ? VocabFilter.Parse(spec) : null;
             if (filter is not null && parse.GetValue(noHarvest)) throw new InputException("--vocab-filter restricts the harvest; it cannot go with --no-harvest");
             string outDir = parse.GetValue(output)!;
-            if (File.Exists(outDir)) throw new InputException($"--out '{outDir}' is a file; give a directory");
             if (!parse.GetValue(resume) && File.Exists(Path.Combine(outDir, ScanJournal.FileName)) && new FileInfo(Path.Combine(outDir, ScanJournal.FileName)).Length > 0)
             {
                 throw new InputException($"--out '{outDir}' already holds a scan journal: add --resume to continue it, or choose another --out");

@@ -43,6 +43,8 @@ internal static class TemperatureCommand
 
     internal static int RunFit(string modelPath, string textPath, int threads, TextWriter output, int? gpuLayers = null)
     {
+        if (Directory.Exists(textPath)) throw new InputException($"'{textPath}' is a directory, not a text file") { Parameter = "text" };
+        if (!File.Exists(textPath)) throw new InputException($"'{textPath}' does not exist") { Parameter = "text" };
         string content = File.ReadAllText(textPath, Encoding.UTF8);
         if (string.IsNullOrWhiteSpace(content)) throw new InputException($"'{textPath}' is empty: there is nothing to fit");
         using LlamaModel model = LlamaModel.Load(modelPath, gpuLayers: gpuLayers);
@@ -80,7 +82,7 @@ internal static class TemperatureCommand
         Option<int> samples = new("--samples") { Description = "Continuations per temperature", HelpName = "N", DefaultValueFactory = _ => 8 };
         Option<int> maxTokens = new("--max-tokens", "-n") { Description = "Tokens per continuation at most", HelpName = "N", DefaultValueFactory = _ => 64 };
         Option<int> seed = new("--seed") { Description = "Seed of the first continuation (the i-th uses seed+i)", HelpName = "S", DefaultValueFactory = _ => 42 };
-        Option<string> outDir = new("--out", "-o") { Description = "Directory for sweep.csv and sweep.png", HelpName = "DIR", DefaultValueFactory = _ => "." };
+        Option<string> outDir = CommonOptions.OutputDirectory("Directory for sweep.csv and sweep.png", required: false, defaultValue: ".");
         Option<string?> vocabFilter = CommonOptions.VocabFilter("Restrict sampling at every temperature");
         Option<int> threads = CommonOptions.Threads();
         Option<int?> gpuLayers = CommonOptions.GpuLayers();

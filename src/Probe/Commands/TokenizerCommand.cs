@@ -18,7 +18,7 @@ internal static class TokenizerCommand
         CreateCompare(),
     };
 
-    private static Option<string> Output(string files) => new("--out", "-o") { Description = $"Output directory ({files})", HelpName = "DIR", Required = true };
+    private static Option<string> Output(string files) => CommonOptions.OutputDirectory($"Output directory ({files})", required: true);
 
     private static Option<int> Threads() => new("--threads")
     {

@@ -49,6 +49,13 @@ public sealed class LlamaModel : IDisposable
             {
                 throw new InputException($"'{path}': metadata '{GgufText.Printable(nested.Key)}' is an array of arrays, which llama.cpp cannot load");
             }
+            ModelCheck check = CheckModels ? GgufModelRules.Check(gguf, weights: !vocabOnly) : new ModelCheck([], []);
+            if (!check.Passed)
+            {
+                string more = check.Problems.Count > 1 ? $" (and {check.Problems.Count - 1} more problem(s); inspect lists them)" : "";
+                throw new InputException($"'{path}': {check.Problems[0]}{more}");
+            }
+            foreach (string warning in check.Warnings) Warnings.Write($"'{path}': {warning}");
         }
         catch (GgufFormatException e)
         {
@@ -67,15 +74,22 @@ public sealed class LlamaModel : IDisposable
         parameters.vocab_only = vocabOnly;
         parameters.n_gpu_layers = layers;
         NativeLog.ResetErrors();
+        NativeAborts.Subject = path;
         try
         {
             return new LlamaModel(SafeLlamaModelHandle.LoadFromFile(fullPath, parameters), fullPath, vocabOnly, layers);
         }
         catch (LLama.Exceptions.LoadWeightsFailedException)
         {
-            throw new LlamaException($"llama.cpp could not load '{path}': {NativeLog.LastError ?? "no reason given (run with --verbose)"}");
+            throw new LlamaException($"llama.cpp could not load '{path}': {NativeLog.LoadError ?? "no reason given (run with --verbose)"}");
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="Load"/> applies <see cref="GgufModelRules"/> (default). Off (<c>--skip-model-checks</c>)
+    /// a file the rules refuse wrongly can still be tried; llama.cpp's own aborts still end in one line, exit 3.
+    /// </summary>
+    public static bool CheckModels { get; set; } = true;
 
     /// <summary>Context length the model was trained with.</summary>
     public int TrainingContextLength => Handle.ContextSize;

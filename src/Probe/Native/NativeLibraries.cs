@@ -60,10 +60,12 @@ internal static unsafe class NativeLibraries
         s_handles[NativeMethods.Llama] = NativeLibrary.Load(library);
         s_handles[NativeMethods.GgmlBase] = LoadFrom(directory, "ggml-base");
         s_handles[NativeMethods.Ggml] = LoadFrom(directory, "ggml");
+        s_handles[NativeMethods.Libc] = NativeLibrary.Load(LibcName);
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
 
         (string version, string commit) = Identity(s_handles[NativeMethods.GgmlBase]);
         CheckPin(directory, version, commit, null);
+        NativeAborts.Install();
 
         var devices = new List<string>();
         for (nuint i = 0; i < NativeMethods.ggml_backend_dev_count(); i++)
@@ -202,6 +204,9 @@ internal static unsafe class NativeLibraries
             _ => "noavx",
         };
     }
+
+    private static string LibcName =>
+        OperatingSystem.IsWindows() ? "ucrtbase.dll" : OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.B.dylib" : "libc.so.6";
 
     private static string FileName(string name) =>
         OperatingSystem.IsWindows() ? $"{name}.dll" : OperatingSystem.IsMacOS() ? $"lib{name}.dylib" : $"lib{name}.so";

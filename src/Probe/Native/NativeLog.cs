@@ -29,6 +29,26 @@ internal static class NativeLog
         }
     }
 
+    /// <summary>
+    /// Why llama.cpp refused a file: the text of its "error loading model: …" line (the reason), else
+    /// the last error line (which, for a refused file, only says "failed to load model"), else null.
+    /// </summary>
+    public static string? LoadError
+    {
+        get
+        {
+            const string marker = "error loading model: ";
+            lock (s_gate)
+            {
+                string? reason = s_errors.LastOrDefault(e => e.Contains(marker, StringComparison.Ordinal));
+                if (reason is null) return s_errors.Count == 0 ? null : s_errors[^1];
+                reason = reason[(reason.LastIndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
+                // Nested reasons repeat the phrase: "error loading model vocabulary: key not found …".
+                return reason.Trim();
+            }
+        }
+    }
+
     /// <summary>Forgets the error lines seen so far (call before the operation whose failure you want to explain).</summary>
     public static void ResetErrors()
     {

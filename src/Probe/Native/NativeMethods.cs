@@ -13,6 +13,7 @@ internal static unsafe partial class NativeMethods
     internal const string Llama = "anomalyprobe:llama";
     internal const string Ggml = "anomalyprobe:ggml";
     internal const string GgmlBase = "anomalyprobe:ggml-base";
+    internal const string Libc = "anomalyprobe:libc";
 
     // --- libllama: the vocabulary at the byte level (LLamaSharp's own getters are internal) ---
 
@@ -48,6 +49,23 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(GgmlBase)]
     internal static partial GgmlTypeTraits* ggml_get_type_traits(int type);
+
+    /// <summary>
+    /// Replaces ggml's abort handler (print + gdb backtrace) for GGML_ASSERT/GGML_ABORT; ggml still
+    /// calls abort() when the callback returns, so ours never returns. Returns the previous callback.
+    /// </summary>
+    [LibraryImport(GgmlBase)]
+    internal static partial IntPtr ggml_set_abort_callback(delegate* unmanaged[Cdecl]<byte*, void> callback);
+
+    // --- the C library: leaving at once from a native abort, and ggml's own environment switches ---
+
+    /// <summary>Ends the process now: no atexit handlers, no finalizers (nothing of ours is left unwritten; see NativeAborts).</summary>
+    [LibraryImport(Libc, EntryPoint = "_exit")]
+    internal static partial void exit_immediately(int status);
+
+    /// <summary>setenv(3): the native environment, which .NET's Environment.SetEnvironmentVariable does not change on Unix.</summary>
+    [LibraryImport(Libc, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int setenv(string name, string value, int overwrite);
 
     // --- libggml: what the backends found ---
 
