@@ -5,4 +5,6 @@ namespace AnomalyProbe.Analysis.Geometry;
 /// <param name="Tied">Whether the model ties input and output embeddings (output measures are then not repeated).</param>
 /// <param name="ReferenceSource">How the Magikarp reference tokens were chosen.</param>
 /// <param name="ReferenceIds">The reference token ids.</param>
-public sealed record GeometryMeasures(IReadOnlyDictionary<string, double[]> Measures, bool Tied, string ReferenceSource, int[] ReferenceIds);
+/// <param name="Missing">Measures that could not be computed (column → why); their columns are written empty.</param>
+public sealed record GeometryMeasures(IReadOnlyDictionary<string, double[]> Measures, bool Tied, string ReferenceSource, int[] ReferenceIds,
+    IReadOnlyDictionary<string, string>? Missing = null);

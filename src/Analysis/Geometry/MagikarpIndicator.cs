@@ -10,6 +10,9 @@ namespace AnomalyProbe.Analysis.Geometry;
 /// </summary>
 public static class MagikarpIndicator
 {
+    /// <summary>Its column in tokens.csv and summary.csv.</summary>
+    public const string Column = "magikarp_indicator";
+
     /// <summary>Cosine distance of every row (first principal component removed) to the reference rows' mean.</summary>
     public static double[] Compute(EmbeddingMatrix unembedding, IReadOnlyCollection<int> reference)
     {

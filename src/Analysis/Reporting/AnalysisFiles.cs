@@ -35,6 +35,10 @@ public static class AnalysisFiles
             double[]? z = MeasureScores.ZScores(values);
             columnValues[name + "_z"] = z is null ? new double?[values.Length] : z.Select(v => (double?)v).ToArray();
         }
+        foreach (string name in geometry.Missing?.Keys ?? [])
+        {
+            foreach (string column in (string[])[name, name + "_rank", name + "_z"]) columnValues[column] = new double?[ids.Length];
+        }
         string[] columns = [.. columnValues.Keys];
         var rows = table.Rows.Select((row, i) => row with { Extras = columns.ToDictionary(c => c, c => columnValues[c][i]) }).ToList();
         return table with { ExtraColumns = columns, Rows = rows };
@@ -85,7 +89,7 @@ public static class AnalysisFiles
         {
             ("Centroid distance of failed vs passed tokens", "centroid_distance_histogram.png"),
             ("Centroid distance vs repeat probability", "centroid_distance_vs_repeat.png"),
-            ("ROC of each geometric measure as a predictor of failure", "roc.png"),
+            ("ROC of each geometric measure as a predictor of failure (each oriented so that its curve lies above the diagonal)", "roc.png"),
             ("Input embeddings on their first two principal components", "pca_map.png"),
         };
         ReportPlots.Histogram(Path.Combine(directory, plots[0].Item2), "centroid_distance", distance, failed);
@@ -96,8 +100,12 @@ public static class AnalysisFiles
             double[] values = Column(measure);
             Estimate auc = RocAuc.Compute(failed, values);
             if (auc.Value is not double a) continue;
-            IReadOnlyList<RocPoint> points = RocCurve.Compute(failed, values);
-            curves.Add((measure, a, points.Select(p => p.FalsePositiveRate).ToArray(), points.Select(p => p.TruePositiveRate).ToArray()));
+            // Each curve oriented to show its measure's power: where failed tokens have the smaller
+            // values, the curve of the negated measure (AUC 1 − a) — not one hugging the axes.
+            bool lower = a < 0.5;
+            IReadOnlyList<RocPoint> points = RocCurve.Compute(failed, lower ? values.Select(v => -v).ToArray() : values);
+            curves.Add((lower ? $"{measure} (failed lower)" : measure, lower ? 1 - a : a,
+                points.Select(p => p.FalsePositiveRate).ToArray(), points.Select(p => p.TruePositiveRate).ToArray()));
         }
         ReportPlots.Roc(Path.Combine(directory, plots[2].Item2), curves);
         ReportPlots.PcaMap(Path.Combine(directory, plots[3].Item2), Column("pc1"), Column("pc2"), failed,

@@ -73,7 +73,7 @@ public static class ReportPlots
             var curve = plot.Add.ScatterLine(fpr, tpr);
             curve.LegendText = $"{measure} (AUC {auc:F3})";
         }
-        plot.Title("ROC: each measure as a predictor of failure");
+        plot.Title("ROC: each measure as a predictor of failure (oriented)");
         plot.XLabel("false positive rate");
         plot.YLabel("true positive rate");
         plot.Axes.SetLimits(0, 1, 0, 1);

@@ -17,7 +17,7 @@ public sealed record RunInfo
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
-        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false), new CompactIntArrayConverter() },
     };
 
     /// <summary>The tool that made the run.</summary>
@@ -49,6 +49,9 @@ public sealed record RunInfo
     public required double ElapsedS { get; init; }
 
     public required double ProbesPerS { get; init; }
+
+    /// <summary>A two-stage scan's estimate for the whole selection; null for a full scan.</summary>
+    public FailureEstimate? Estimate { get; init; }
 
     /// <summary>Writes run.json (indented, snake_case, "\n" line ends, UTF-8 without BOM).</summary>
     /// <exception cref="ArgumentException">A time is not UTC.</exception>

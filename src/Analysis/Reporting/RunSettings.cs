@@ -27,6 +27,21 @@ public sealed record RunSettings
     /// <summary>Probe runner: "batched" or "naive".</summary>
     public required string Runner { get; init; }
 
+    /// <summary>Answer tokens recorded per probe; null in runs made before it was recorded.</summary>
+    public int? AnswerTokens { get; init; }
+
+    /// <summary>Sampled answers per probe (1 = the greedy answer alone).</summary>
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>Temperature of the sampled answers; 0 = greedy.</summary>
+    public double AttemptTemperature { get; init; }
+
+    /// <summary>A two-stage scan's request (candidates, control or budget, ranking); null for a full scan.</summary>
+    public string? TwoStage { get; init; }
+
+    /// <summary>The measure a two-stage scan's candidates are the lowest of.</summary>
+    public string? RankBy { get; init; }
+
     /// <summary>Settings of the T → 0⁻ harvest, by name; empty when there was none.</summary>
     public IReadOnlyDictionary<string, string> Harvest { get; init; } = new Dictionary<string, string>();
 }

@@ -42,8 +42,11 @@ public sealed record TokenRow
     /// <summary>Greedy answer under the best template.</summary>
     public string GreedyAnswer => Best.GreedyAnswer;
 
-    /// <summary>Whether the greedy answer under the best template starts with the token.</summary>
-    public required bool AnswerStartsWithToken { get; init; }
+    /// <summary>Whether the greedy answer under the best template spells the token's text (with any ids).</summary>
+    public bool TextRepeated => Best.TextRepeated;
+
+    /// <summary>The share of sampled answers under the best template that spell the token's text.</summary>
+    public double RepeatRate => Best.RepeatRate;
 
     /// <summary>Whether the token failed (repeat probability below the run's threshold).</summary>
     public required bool Failed { get; init; }
@@ -81,7 +84,6 @@ public sealed record TokenRow
         && TokenType == other.TokenType
         && Reachable == other.Reachable
         && BestTemplate == other.BestTemplate
-        && AnswerStartsWithToken == other.AnswerStartsWithToken
         && Failed == other.Failed
         && NegAnswer == other.NegAnswer
         && ArgminHits == other.ArgminHits

@@ -22,8 +22,8 @@ public static partial class TokensCsv
             var results = new Dictionary<string, TemplateResult>(templates.Count, StringComparer.Ordinal);
             foreach (string template in templates)
             {
-                results[template] = new TemplateResult(f.Real(column), f.Int(column + 1), f.Text(column + 2));
-                column += 3;
+                results[template] = new TemplateResult(f.Real(column), f.Int(column + 1), f.Text(column + 2), f.Bool(column + 3), f.Real(column + 4));
+                column += TemplatePrefixes.Length;
             }
             var extraValues = new Dictionary<string, double?>(extras.Count, StringComparer.Ordinal);
             foreach (string extra in extras) extraValues[extra] = f.RealOrNull(column++);
@@ -34,6 +34,8 @@ public static partial class TokensCsv
             if (!f.Real((int)Column.RepeatProb).Equals(bestResult.RepeatProb)) throw f.Error((int)Column.RepeatProb, $"differs from {ProbPrefix}{best}");
             if (f.Int((int)Column.RepeatRank) != bestResult.RepeatRank) throw f.Error((int)Column.RepeatRank, $"differs from {RankPrefix}{best}");
             if (f.Text((int)Column.GreedyAnswer) != bestResult.GreedyAnswer) throw f.Error((int)Column.GreedyAnswer, $"differs from {AnswerPrefix}{best}");
+            if (f.Bool((int)Column.TextRepeated) != bestResult.TextRepeated) throw f.Error((int)Column.TextRepeated, $"differs from {TextPrefix}{best}");
+            if (!f.Real((int)Column.RepeatRate).Equals(bestResult.RepeatRate)) throw f.Error((int)Column.RepeatRate, $"differs from {RatePrefix}{best}");
 
             // piece is not read: it is a rendering of bytes_hex, which is the truth.
             rows.Add(new TokenRow
@@ -43,7 +45,6 @@ public static partial class TokensCsv
                 TokenType = f.TokenType((int)Column.TokenType),
                 Reachable = f.Bool((int)Column.Reachable),
                 BestTemplate = best,
-                AnswerStartsWithToken = f.Bool((int)Column.AnswerStartsWithToken),
                 Failed = f.Bool((int)Column.Failed),
                 NegAnswer = f.Int((int)Column.NegAnswer),
                 ArgminHits = f.Int((int)Column.ArgminHits),
@@ -59,17 +60,21 @@ public static partial class TokensCsv
     private static (List<string> Templates, List<string> Extras) ParseHeader(IReadOnlyList<string> header)
     {
         if (header.Count == 0) throw new FormatException("tokens.csv is empty: no header.");
+        if (header.Count > 9 && header[9] == "answer_starts_with_token")
+        {
+            throw new FormatException("tokens.csv is from an AnomalyProbe before text_repeated (it has answer_starts_with_token): " +
+                "rewrite it from the scan's journal with the same scan command plus --resume (nothing is probed again).");
+        }
         for (int i = 0; i < FixedColumns.Length; i++) ExpectColumn(header, i, FixedColumns[i]);
 
         var templates = new List<string>();
         int column = FixedColumns.Length;
-        for (; column < header.Count && header[column].StartsWith(ProbPrefix, StringComparison.Ordinal); column += 3)
+        for (; column < header.Count && header[column].StartsWith(ProbPrefix, StringComparison.Ordinal); column += TemplatePrefixes.Length)
         {
             string name = header[column][ProbPrefix.Length..];
             if ((NameProblem(name) ?? (templates.Contains(name) ? "repeats an earlier template" : null)) is string problem)
                 throw HeaderError(header, column, $"names a template that {problem}");
-            ExpectColumn(header, column + 1, RankPrefix + name);
-            ExpectColumn(header, column + 2, AnswerPrefix + name);
+            for (int k = 1; k < TemplatePrefixes.Length; k++) ExpectColumn(header, column + k, TemplatePrefixes[k] + name);
             templates.Add(name);
         }
         if (templates.Count == 0) throw HeaderError(header, column, $"expected the columns of a template ({ProbPrefix}<name>, ...)");

@@ -30,6 +30,7 @@ public static partial class TokensCsv
             foreach (var (name, result) in row.Templates)
             {
                 CheckFinite(row, ProbPrefix + name, result.RepeatProb);
+                if (result.RepeatRate is not (>= 0 and <= 1)) throw Invalid(row, $"{RatePrefix}{name} is {result.RepeatRate}, not a share in [0, 1]");
                 CheckText(row, AnswerPrefix + name, result.GreedyAnswer);
             }
             foreach (var (name, value) in row.Extras)
@@ -55,7 +56,8 @@ public static partial class TokensCsv
             csv.WriteField(Int(row.RepeatRank));
             csv.WriteField(row.BestTemplate);
             csv.WriteField(row.GreedyAnswer);
-            csv.WriteField(Bool(row.AnswerStartsWithToken));
+            csv.WriteField(Bool(row.TextRepeated));
+            csv.WriteField(Real(row.RepeatRate));
             csv.WriteField(Bool(row.Failed));
             csv.WriteField(Int(row.NegAnswer));
             csv.WriteField(Int(row.ArgminHits));
@@ -66,6 +68,8 @@ public static partial class TokensCsv
                 csv.WriteField(Real(result.RepeatProb));
                 csv.WriteField(Int(result.RepeatRank));
                 csv.WriteField(result.GreedyAnswer);
+                csv.WriteField(Bool(result.TextRepeated));
+                csv.WriteField(Real(result.RepeatRate));
             }
             foreach (string extra in table.ExtraColumns)
                 csv.WriteField(row.Extra(extra) is double value ? Real(value) : "");

@@ -5,7 +5,7 @@ namespace AnomalyProbe.Analysis.Reporting;
 /// <summary>
 /// Writes and reads tokens.csv: RFC 4180 (comma, double-quote quoting), "\n" line ends, UTF-8
 /// without BOM, invariant culture, one row per token sorted by id. Columns: the fixed ones, then
-/// repeat_prob_&lt;t&gt;, repeat_rank_&lt;t&gt;, greedy_answer_&lt;t&gt; per template t, then the extra
+/// repeat_prob_&lt;t&gt;, repeat_rank_&lt;t&gt;, greedy_answer_&lt;t&gt;, text_repeated_&lt;t&gt;, repeat_rate_&lt;t&gt; per template t, then the extra
 /// numeric columns. Doubles are written round-trip ("R"), so they read back bit for bit; an empty
 /// cell is a null extra value.
 /// </summary>
@@ -14,18 +14,23 @@ public static partial class TokensCsv
     private const string ProbPrefix = "repeat_prob_";
     private const string RankPrefix = "repeat_rank_";
     private const string AnswerPrefix = "greedy_answer_";
+    private const string TextPrefix = "text_repeated_";
+    private const string RatePrefix = "repeat_rate_";
+
+    /// <summary>The columns per template, by prefix, in order.</summary>
+    private static readonly string[] TemplatePrefixes = [ProbPrefix, RankPrefix, AnswerPrefix, TextPrefix, RatePrefix];
 
     /// <summary>Indices of the fixed columns; <see cref="FixedColumns"/> holds their names in this order.</summary>
     private enum Column
     {
         TokenId, Piece, BytesHex, TokenType, Reachable, RepeatProb, RepeatRank, BestTemplate,
-        GreedyAnswer, AnswerStartsWithToken, Failed, NegAnswer, ArgminHits, NegTempHits,
+        GreedyAnswer, TextRepeated, RepeatRate, Failed, NegAnswer, ArgminHits, NegTempHits,
     }
 
     private static readonly string[] FixedColumns =
     [
         "token_id", "piece", "bytes_hex", "token_type", "reachable", "repeat_prob", "repeat_rank", "best_template",
-        "greedy_answer", "answer_starts_with_token", "failed", "neg_answer", "argmin_hits", "neg_temp_hits",
+        "greedy_answer", "text_repeated", "repeat_rate", "failed", "neg_answer", "argmin_hits", "neg_temp_hits",
     ];
 
     /// <summary>Writes <paramref name="table"/> to a new file at <paramref name="path"/> (replacing it).</summary>
@@ -73,15 +78,12 @@ public static partial class TokensCsv
 
     private static IEnumerable<string> Header(TokensTable table) =>
         FixedColumns
-            .Concat(table.Templates.SelectMany(t => new[] { ProbPrefix + t, RankPrefix + t, AnswerPrefix + t }))
+            .Concat(table.Templates.SelectMany(t => TemplatePrefixes.Select(prefix => prefix + t)))
             .Concat(table.ExtraColumns);
 
     /// <summary>Whether an extra column would be taken for a fixed or template column.</summary>
     private static bool IsReserved(string name) =>
-        FixedColumns.Contains(name)
-        || name.StartsWith(ProbPrefix, StringComparison.Ordinal)
-        || name.StartsWith(RankPrefix, StringComparison.Ordinal)
-        || name.StartsWith(AnswerPrefix, StringComparison.Ordinal);
+        FixedColumns.Contains(name) || TemplatePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Why <paramref name="name"/> cannot name a template or extra column, or null if it can.</summary>
     private static string? NameProblem(string name)

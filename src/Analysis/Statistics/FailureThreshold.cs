@@ -53,20 +53,25 @@ public sealed record FailureThreshold
     /// the low class and the lowest of the high class. Undefined when all values are equal after the
     /// clamp (one value included).
     /// </summary>
+    /// <param name="repeatProbs">The tokens' best repeat probabilities.</param>
+    /// <param name="weights">How many tokens each one stands for (a two-stage scan's design weights); null = one each.</param>
     /// <exception cref="ArgumentException"><paramref name="repeatProbs"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value is NaN or outside [0, 1].</exception>
-    public static ThresholdChoice Choose(IReadOnlyList<double> repeatProbs)
+    public static ThresholdChoice Choose(IReadOnlyList<double> repeatProbs, IReadOnlyList<double>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(repeatProbs);
         if (repeatProbs.Count == 0) throw new ArgumentException("No repeat probabilities to choose a threshold from.", nameof(repeatProbs));
+        if (weights is not null && weights.Count != repeatProbs.Count) throw new ArgumentException("One weight per probability.", nameof(weights));
         var p = new double[repeatProbs.Count];
+        var w = new double[repeatProbs.Count];
         for (int i = 0; i < p.Length; i++)
         {
             p[i] = repeatProbs[i];
+            w[i] = weights?[i] ?? 1;
             if (!(p[i] >= 0 && p[i] <= 1))
                 throw new ArgumentOutOfRangeException(nameof(repeatProbs), p[i], $"Repeat probability #{i} is not in [0, 1].");
         }
-        Array.Sort(p);
+        Array.Sort(p, w);
         var x = new double[p.Length];
         for (int i = 0; i < p.Length; i++) x[i] = Math.Log10(Math.Max(p[i], Floor));
 
@@ -80,13 +85,13 @@ public sealed record FailureThreshold
             return new ThresholdChoice(null, $"auto-otsu undefined: {why}");
         }
 
-        var (low, separability) = Otsu.Split(x);
+        var (low, separability) = weights is null ? Otsu.Split(x) : Otsu.Split(x, w);
         double below = p[low - 1], above = p[low];
         double threshold = Math.Pow(10, (x[low - 1] + x[low]) / 2);
         // Rounding can only matter for neighbouring doubles; the lowest high value still separates (p < it).
         if (!(below < threshold && threshold < above)) threshold = above;
         string description = string.Create(inv,
-            $"auto-otsu on log10(max(p, {Floor:G3})) of {n} values: {low} below, {n - low} above; threshold {threshold:G3} between {below:G3} and {above:G3}; separability {separability:F3}");
+            $"auto-otsu on log10(max(p, {Floor:G3})) of {n} values{(weights is null ? "" : " weighted by the sampling design")}: {low} below, {n - low} above; threshold {threshold:G3} between {below:G3} and {above:G3}; separability {separability:F3}");
         return new ThresholdChoice(new FailureThreshold(threshold, ThresholdMethod.AutoOtsu, description), description);
     }
 }

@@ -37,4 +37,43 @@ internal static class Otsu
         total += last * last;
         return (bestLow, Math.Min(1, best / (total / n)));
     }
+
+    /// <summary>
+    /// The same split with a positive weight per value (a sampled token standing for several): the
+    /// between-class variance of the cut at k is S_k² / (W_k (W − W_k)) with weighted sums.
+    /// </summary>
+    public static (int Low, double Separability) Split(ReadOnlySpan<double> sorted, ReadOnlySpan<double> weights)
+    {
+        int n = sorted.Length;
+        if (weights.Length != n) throw new ArgumentException("One weight per value.", nameof(weights));
+        if (n < 2 || sorted[0] == sorted[n - 1]) throw new ArgumentException("Needs at least two distinct values.", nameof(sorted));
+        double weight = 0, mean = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (!(weights[i] > 0) || !double.IsFinite(weights[i])) throw new ArgumentException($"Weight #{i} is not a positive number.", nameof(weights));
+            weight += weights[i];
+            mean += weights[i] * sorted[i];
+        }
+        mean /= weight;
+
+        double total = 0, prefix = 0, prefixWeight = 0, best = -1;
+        int bestLow = 0;
+        for (int k = 1; k < n; k++)
+        {
+            double c = sorted[k - 1] - mean, w = weights[k - 1];
+            prefix += w * c;
+            prefixWeight += w;
+            total += w * c * c;
+            if (sorted[k - 1] == sorted[k]) continue;
+            double between = prefix * prefix / (prefixWeight * (weight - prefixWeight));
+            if (between > best)
+            {
+                best = between;
+                bestLow = k;
+            }
+        }
+        double last = sorted[n - 1] - mean;
+        total += weights[n - 1] * last * last;
+        return (bestLow, Math.Min(1, best / (total / weight)));
+    }
 }

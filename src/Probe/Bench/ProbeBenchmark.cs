@@ -14,9 +14,21 @@ namespace AnomalyProbe.Probe.Bench;
 /// <param name="CeilingTokensPerS">Raw llama_decode throughput on a full batch: the B probes' suffix tokens in one decode, timed alone.</param>
 /// <param name="Efficiency">Tokens the batched runner decodes per second (suffixes and greedy answers) ÷ the ceiling.</param>
 /// <param name="ProjectedFullScanS">Seconds for this template over the whole vocabulary at the batched rate.</param>
+/// <param name="Attempts">With sampled attempts: their cost against greedy answers alone; null otherwise.</param>
 public sealed record TemplateBenchmark(
     string Name, int SuffixTokens, int DecodedTokensPerProbe, double NaiveProbesPerS, double BatchedProbesPerS, double Ratio,
-    double CeilingTokensPerS, double Efficiency, double ProjectedFullScanS);
+    double CeilingTokensPerS, double Efficiency, double ProjectedFullScanS, AttemptsBenchmark? Attempts = null);
+
+/// <summary>Sampled attempts against the greedy answer alone, both batched at the batch the attempts allow.</summary>
+/// <param name="Count">Sampled answers per probe.</param>
+/// <param name="Batch">Probes per decode of both runs.</param>
+/// <param name="GreedyProbesPerS">Probes/s with the greedy answer only.</param>
+/// <param name="AttemptsProbesPerS">Probes/s with the greedy answer and the sampled ones.</param>
+public sealed record AttemptsBenchmark(int Count, int Batch, double GreedyProbesPerS, double AttemptsProbesPerS)
+{
+    /// <summary>How many times longer a probe takes with the attempts (N attempts as N probes would be N + 1).</summary>
+    public double Cost => GreedyProbesPerS / AttemptsProbesPerS;
+}
 
 public sealed record BenchmarkResult(
     string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, int AnswerTokens, IReadOnlyList<TemplateBenchmark> Templates)
@@ -32,10 +44,9 @@ public sealed record BenchmarkResult(
 public static class ProbeBenchmark
 {
     /// <summary>Runs the benchmark: <paramref name="groups"/> batched groups and <paramref name="naiveProbes"/> naive probes per template.</summary>
-    public static BenchmarkResult Run(LlamaModel model, IReadOnlyList<PromptTemplate> templates, int batch, int threads, bool exact,
-        int groups = 2, int naiveProbes = 16, int answerTokens = 3, Action<string>? progress = null)
+    public static BenchmarkResult Run(LlamaModel model, IReadOnlyList<TemplateTokens> tokenized, int batch, int threads, bool exact,
+        int groups = 2, int naiveProbes = 16, int answerTokens = 3, Action<string>? progress = null, AttemptSettings? attempts = null)
     {
-        var tokenized = templates.Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
         int vocabulary = model.Vocabulary.Count;
         // Probe ids spread over the vocabulary, the same for every runner.
         int[] ids = Enumerable.Range(0, groups * batch).Select(i => (int)((long)i * 7919 % vocabulary)).ToArray();
@@ -44,6 +55,12 @@ public static class ProbeBenchmark
         using var batched = new BatchRunner(batchContext, batch, answerTokens);
         using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(tokenized, answerTokens, threads, exact));
         using var naive = new NaiveRunner(naiveContext, answerTokens);
+        // Sampled attempts, and greedy answers at the same batch for the comparison.
+        int attemptBatch = attempts is { Sampled: true } ? Math.Min(batch, BatchRunner.MaxBatchProbesFor(attempts)) : 0;
+        using LlamaContext? attemptContext = attemptBatch > 0 ? LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, attemptBatch, answerTokens, threads, exact, attempts)) : null;
+        using BatchRunner? sampled = attemptContext is null ? null : new BatchRunner(attemptContext, attemptBatch, answerTokens, attempts);
+        using LlamaContext? sameBatchContext = attemptBatch > 0 ? LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, attemptBatch, answerTokens, threads, exact)) : null;
+        using BatchRunner? greedy = sameBatchContext is null ? null : new BatchRunner(sameBatchContext, attemptBatch, answerTokens);
 
         var results = new List<TemplateBenchmark>();
         for (int t = 0; t < tokenized.Count; t++)
@@ -60,9 +77,20 @@ public static class ProbeBenchmark
             progress?.Invoke($"{template.Template.Name}: raw decode ceiling");
             double ceiling = Ceiling(model, template, ids.AsSpan(0, batch), BatchRunner.ContextFor(tokenized, batch, answerTokens, threads, exact));
 
+            AttemptsBenchmark? attemptFigures = null;
+            if (sampled is not null && greedy is not null)
+            {
+                int[] attemptIds = ids[..Math.Min(ids.Length, groups * attemptBatch)];
+                sampled.Run(t, template, attemptIds.AsSpan(0, Math.Min(attemptBatch, 8)));
+                progress?.Invoke($"{template.Template.Name}: {attempts!.Count} sampled attempts vs greedy, batch {attemptBatch}");
+                double greedyRate = attemptIds.Length / Time(() => greedy.Run(t, template, attemptIds));
+                double sampledRate = attemptIds.Length / Time(() => sampled.Run(t, template, attemptIds));
+                attemptFigures = new AttemptsBenchmark(attempts!.Count, attemptBatch, greedyRate, sampledRate);
+            }
+
             int decoded = template.TokensPerProbe + answerTokens - 1;
             results.Add(new TemplateBenchmark(template.Template.Name, template.TokensPerProbe, decoded, naiveRate, batchedRate,
-                batchedRate / naiveRate, ceiling, batchedRate * decoded / ceiling, vocabulary / batchedRate));
+                batchedRate / naiveRate, ceiling, batchedRate * decoded / ceiling, vocabulary / batchedRate, attemptFigures));
         }
         return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, results);
     }

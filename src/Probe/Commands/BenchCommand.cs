@@ -22,13 +22,8 @@ internal static class BenchCommand
                           "or a spec like embd=512,layers=8,heads=8,ff=1536 (written once, Q8_0, into ~/.cache/anomalyprobe/synthetic)",
             HelpName = "SHAPE",
         };
-        Option<string[]> templates = new("--templates")
-        {
-            Description = "Template files or directories",
-            HelpName = "FILES",
-            AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [PromptTemplate.BuiltInSpec],
-        };
+        Option<string[]> templates = CommonOptions.Templates(PromptTemplate.BuiltInSpec);
+        Option<string?> chatTemplate = CommonOptions.ChatTemplate();
         Option<int> batch = new("--batch") { Description = "Probes per decode", HelpName = "B", DefaultValueFactory = _ => ScanCommand.DefaultBatch };
         Option<int> threads = CommonOptions.Threads();
         Option<int> groups = new("--groups") { Description = "Batched groups measured per template", HelpName = "N", DefaultValueFactory = _ => 2 };
@@ -37,26 +32,31 @@ internal static class BenchCommand
         Option<int> answerTokens = ScanCommand.AnswerTokensOption();
         Option<int?> gpuLayers = CommonOptions.GpuLayers();
         Option<bool> json = CommonOptions.Json();
+        Option<int> attempts = new("--attempts") { Description = "Also measure N sampled answers per probe (at --attempt-temperature) against greedy answers alone", HelpName = "N", DefaultValueFactory = _ => 1 };
+        Option<double> attemptTemperature = new("--attempt-temperature") { Description = "Temperature of the sampled answers (default 1 when --attempts > 1)", HelpName = "T", DefaultValueFactory = _ => 1 };
 
         var command = new Command("bench",
             "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
             "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
         {
-            model, synthetic, templates, batch, threads, groups, naiveProbes, exact, answerTokens, gpuLayers, json,
+            model, synthetic, templates, chatTemplate, batch, threads, groups, naiveProbes, exact, answerTokens, attempts, attemptTemperature, gpuLayers, json,
         };
         command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             if (parse.GetValue(batch) is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
             if (parse.GetValue(groups) < 1 || parse.GetValue(naiveProbes) < 1) throw new InputException("--groups and --naive-probes must be >= 1");
+            AttemptSettings? sampling = parse.GetValue(attempts) > 1 ? AttemptSettings.Create(parse.GetValue(attempts), parse.GetValue(attemptTemperature), 42) : null;
             CommonOptions.InitializeRuntime(parse);
             string path = parse.GetValue(synthetic) is { } shape
                 ? SyntheticModel.GetOrCreate(ParseShape(shape), progress: m => Console.Error.WriteLine($"bench: {m}"))
                 : parse.GetValue(model)!;
             using LlamaModel loaded = LlamaModel.Load(path, gpuLayers: parse.GetValue(gpuLayers));
             int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
-            BenchmarkResult report = ProbeBenchmark.Run(loaded, PromptTemplate.LoadAll(parse.GetValue(templates)!), parse.GetValue(batch),
+            string? chat = parse.GetValue(chatTemplate);
+            var chosen = PromptTemplate.LoadAll(parse.GetValue(templates)!, chat is not null || ChatFormat.ModelHasTemplate(loaded));
+            BenchmarkResult report = ProbeBenchmark.Run(loaded, TemplateTokens.CreateAll(chosen, loaded, chat), parse.GetValue(batch),
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
-                ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"));
+                ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"), sampling);
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
             else Print(report);
             return ExitCodes.Ok;
@@ -87,6 +87,12 @@ internal static class BenchCommand
                 F(t.CeilingTokensPerS, "F0"), F(t.Efficiency, "F2"), TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
+        foreach (TemplateBenchmark t in result.Templates.Where(t => t.Attempts is not null))
+        {
+            AttemptsBenchmark a = t.Attempts!;
+            Console.Out.WriteLine($"{t.Name}: {a.Count} sampled attempts {F(a.AttemptsProbesPerS)} probes/s vs greedy only {F(a.GreedyProbesPerS)} probes/s (batch {a.Batch}): " +
+                $"each probe costs {F(a.Cost, "F2")}x (as separate probes: {a.Count + 1}x)");
+        }
         Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(result.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
     }
 }

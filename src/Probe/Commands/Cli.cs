@@ -17,6 +17,7 @@ internal static partial class Cli
             CommonOptions.SkipModelChecks,
             InspectCommand.Create(),
             ScanCommand.Create(),
+            PromptCommand.Create(),
             MergeCommand.Create(),
             BenchCommand.Create(),
             AnalyzeCommand.Create(),

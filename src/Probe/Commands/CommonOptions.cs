@@ -57,6 +57,27 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--chat-template</c>: the chat format chat templates are rendered with.</summary>
+    public static Option<string?> ChatTemplate() => new("--chat-template")
+    {
+        Description = "Render chat templates (*.chat.txt) with this llama.cpp built-in format instead of the model's " +
+                      "tokenizer.chat_template: chatml, llama2, llama3, gemma, phi3, mistral-v7, … (the full list is in the error for a wrong name)",
+        HelpName = "NAME",
+    };
+
+    /// <summary><c>--templates</c> of scan, bench and prompt: files, directories, globs, <c>auto</c>, <c>builtin</c>, <c>builtin:NAME</c>.</summary>
+    public static Option<string[]> Templates(string defaultSpec) => new("--templates")
+    {
+        Description = "Template files, directories or globs (prompts/*.txt), each with exactly one {token} slot; a *.chat.txt file is a " +
+                      "chat template (user message, a line ---assistant---, the answer's start) rendered with the model's chat format. " +
+                      "'auto' = completion plus the built-in chat templates (repeat, echo) for a model with a chat template, else completion " +
+                      "and induction; 'builtin' = every built-in template the model can take (chat, completion, induction, and echo and " +
+                      "repeat when it has a chat format); 'builtin:NAME' one of them",
+        HelpName = "FILES",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [defaultSpec],
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
 
     public static Option<int> Threads() => new("--threads")

@@ -19,13 +19,13 @@ internal static class ScanProgress
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx => result = work(new BarProgress(ctx)));
+            .Start(ctx => result = work(new BarProgress(ctx, console)));
         return result;
     }
 
     private static string Rate(int probes, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? $"{probes / elapsed.TotalSeconds:F1} probes/s" : "";
 
-    private sealed class BarProgress(ProgressContext context) : IScanProgress
+    private sealed class BarProgress(ProgressContext context, IAnsiConsole console) : IScanProgress
     {
         private readonly Stopwatch _clock = new();
         private ProgressTask? _task;
@@ -49,6 +49,9 @@ internal static class ScanProgress
         }
 
         public void Phase(string description) => context.AddTask(Markup.Escape(description), maxValue: 1).IsIndeterminate = true;
+
+        // Written above the live bars.
+        public void Note(string line) => console.WriteLine(line);
 
         private void Update() => _task!.Description = $"probes {_done}/{_total} {Rate(_thisRun, _clock.Elapsed)}";
     }
@@ -78,5 +81,7 @@ internal static class ScanProgress
         }
 
         public void Phase(string description) => output.WriteLine($"scan: {description}");
+
+        public void Note(string line) => output.WriteLine($"scan: {line}");
     }
 }

@@ -19,13 +19,15 @@ public static class EmbeddingGeometry
         Add(measures, "", TokenGeometry.Measure(embeddings.Input));
         if (!embeddings.Tied) Add(measures, "out_", TokenGeometry.Measure(embeddings.Output));
         (int[] reference, string source) = ReferenceTokens.Choose(vocabulary, referenceFile);
-        measures["magikarp_indicator"] = MagikarpIndicator.Compute(embeddings.Output, reference);
+        var missing = new Dictionary<string, string>();
+        if (reference.Length > 0) measures[MagikarpIndicator.Column] = MagikarpIndicator.Compute(embeddings.Output, reference);
+        else missing[MagikarpIndicator.Column] = source;
         // The input embedding on its first two principal components: the report's map.
         float[] centroid = TokenGeometry.Centroid(embeddings.Input);
         double[][] map = PrincipalComponents.Project(embeddings.Input, centroid, PrincipalComponents.Top(embeddings.Input, centroid, 2));
         measures["pc1"] = map[0];
         measures["pc2"] = map.Length > 1 ? map[1] : new double[vocabulary.Count];
-        return new GeometryMeasures(measures, embeddings.Tied, source, reference);
+        return new GeometryMeasures(measures, embeddings.Tied, source, reference, missing);
     }
 
     private static void Add(Dictionary<string, double[]> measures, string prefix, TokenGeometry geometry)

@@ -9,7 +9,8 @@ namespace AnomalyProbe.Probe.Geometry;
 /// Tokens known to be untrained, whose mean unembedding row anchors the Magikarp indicator, chosen
 /// in this order: (1) the tokens the tokenizer audit categorises unused/padding or unreachable;
 /// (2) if there are none, byte-fallback tokens for bytes that can never occur in UTF-8 (0xC0, 0xC1,
-/// 0xF5–0xFF); (3) a file of ids given by the user overrides both.
+/// 0xF5–0xFF); (3) a file of ids given by the user overrides both. A vocabulary with none of them
+/// gets no reference (an empty set, and the indicator is left empty), not an error.
 /// </summary>
 public static class ReferenceTokens
 {
@@ -30,7 +31,8 @@ public static class ReferenceTokens
             if (piece.Length == 1 && piece[0] is 0xC0 or 0xC1 or >= 0xF5) neverUtf8.Add(id);
         }
         if (neverUtf8.Count > 0) return ([.. neverUtf8], $"{neverUtf8.Count} byte tokens for bytes that never occur in UTF-8");
-        throw new InputException("needed: the vocabulary has no unused, unreachable or never-UTF-8 byte tokens to anchor the Magikarp indicator (give a file of token ids, one per line)") { Parameter = "reference" };
+        return ([], "none — the vocabulary has no unused, unreachable or never-UTF-8 byte tokens to anchor it, so magikarp_indicator is empty " +
+            "(analyze --reference FILE gives known-untrained ids, one per line)");
     }
 
     private static int[] ReadIds(string path, int vocabularySize)

@@ -35,8 +35,17 @@ public static class ScanAnalysis
         {
             throw new InputException($"'{request.ScanDirectory}' holds no finished scan (tokens.csv and run.json)") { Parameter = "scan" };
         }
-        RunInfo info = RunInfo.Read(runPath);
-        TokensTable table = TokensCsv.Read(tokensPath);
+        RunInfo info;
+        TokensTable table;
+        try
+        {
+            info = RunInfo.Read(runPath);
+            table = TokensCsv.Read(tokensPath);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            throw new InputException(e.Message, e) { Parameter = "scan" };
+        }
 
         string modelPath = request.ModelPath ?? info.Model.Path;
         if (!File.Exists(modelPath)) throw new InputException($"the scanned model '{modelPath}' is not there; give its new path") { Parameter = "model" };

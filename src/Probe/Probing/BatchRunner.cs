@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using AnomalyProbe.Probe.Native;
+using AnomalyProbe.Probe.Sampling;
 
 namespace AnomalyProbe.Probe.Probing;
 
@@ -9,12 +10,15 @@ namespace AnomalyProbe.Probe.Probing;
 /// the B suffixes go into one <c>llama_decode</c>, only the needed values are read from each
 /// output row, and the B sequences are removed again — which leaves the memory exactly as before,
 /// so every group is computed in the same state whatever ran before it (resume and shards are
-/// bit-identical to an uninterrupted run).
+/// bit-identical to an uninterrupted run). Sampled attempts (<see cref="AttemptSettings"/>) copy
+/// their probe's sequence once each after the probe decode, and their answer tokens join the greedy
+/// ones in every answer step's decode: N attempts cost N more tokens per step, not N more probes.
 /// </summary>
 public sealed unsafe class BatchRunner : IProbeRunner
 {
     private readonly LlamaContext _context;
     private readonly int _answerTokens;
+    private readonly AttemptSettings _attempts;
     private readonly LlamaBatch _batch;
     private readonly ThreadLocal<float[]> _scratch;
     private TemplateTokens? _prefixLoaded;
@@ -22,12 +26,14 @@ public sealed unsafe class BatchRunner : IProbeRunner
     /// <summary>Probes per decode (B).</summary>
     public int BatchProbes { get; }
 
-    /// <summary>Creates a runner over a context made with <see cref="ContextFor"/>.</summary>
-    public BatchRunner(LlamaContext context, int batchProbes, int answerTokens)
+    /// <summary>Creates a runner over a context made with <see cref="ContextFor"/> for the same settings.</summary>
+    public BatchRunner(LlamaContext context, int batchProbes, int answerTokens, AttemptSettings? attempts = null)
     {
-        if (batchProbes + 1 > context.MaxSequences)
+        _attempts = attempts ?? AttemptSettings.Greedy;
+        int sequences = batchProbes * _attempts.SequencesPerProbe + 1;
+        if (sequences > context.MaxSequences)
         {
-            throw new ArgumentException($"the context holds {context.MaxSequences} sequences; {batchProbes} probes need {batchProbes + 1}");
+            throw new ArgumentException($"the context holds {context.MaxSequences} sequences; {batchProbes} probes need {sequences}");
         }
         _context = context;
         _answerTokens = answerTokens;
@@ -36,35 +42,51 @@ public sealed unsafe class BatchRunner : IProbeRunner
         _scratch = new ThreadLocal<float[]>(() => new float[context.VocabularySize]);
     }
 
-    /// <summary>Most probes per decode llama.cpp allows (it holds 256 sequences, one is the prefix).</summary>
-    public const int MaxBatchProbes = 255;
+    /// <summary>Most KV sequences llama.cpp holds; one is the prefix.</summary>
+    public const int MaxSequences = 256;
+
+    /// <summary>Most probes per decode llama.cpp allows with greedy answers (one sequence each, plus the prefix).</summary>
+    public const int MaxBatchProbes = MaxSequences - 1;
+
+    /// <summary>Most probes per decode with <paramref name="attempts"/>: every attempt is a sequence of its own.</summary>
+    public static int MaxBatchProbesFor(AttemptSettings attempts) => MaxBatchProbes / attempts.SequencesPerProbe;
 
     /// <summary>
-    /// A context sized for B probes of the given templates: unified KV, B + 1 sequences. With
-    /// <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch shape changes
-    /// only float32 summation order (|Δ log p| ~ 1e-5); the default (fp16 cache, flash attention as
-    /// llama.cpp chooses) is about 1.6x faster on CPU and agrees to ~5e-3 in log p.
+    /// A context sized for B probes of the given templates: unified KV, one sequence per answer plus the
+    /// prefix's. With <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch
+    /// shape changes only float32 summation order (|Δ log p| ~ 1e-5); the default (fp16 cache, flash
+    /// attention as llama.cpp chooses) is about 1.6x faster on CPU and agrees to ~5e-3 in log p.
     /// </summary>
-    public static ContextOptions ContextFor(IReadOnlyCollection<TemplateTokens> templates, int batchProbes, int answerTokens, int threads, bool exact)
+    public static ContextOptions ContextFor(IReadOnlyCollection<TemplateTokens> templates, int batchProbes, int answerTokens, int threads, bool exact,
+        AttemptSettings? attempts = null)
     {
-        CheckBatch(batchProbes);
+        attempts ??= AttemptSettings.Greedy;
+        CheckBatch(batchProbes, attempts);
         int prefix = templates.Max(t => t.Prefix.Length);
         int perProbe = templates.Max(t => t.TokensPerProbe);
-        int cells = prefix + batchProbes * (perProbe + answerTokens - 1);
-        int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, batchProbes + 1), Math.Min(prefix, 512));
+        int answers = batchProbes * attempts.SequencesPerProbe;
+        // The answers' sequences share their probe's cells (unified KV); only answer tokens take new ones.
+        int cells = prefix + batchProbes * perProbe + answers * (answerTokens - 1);
+        int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, answers + 1), Math.Min(prefix, 512));
         return Precision(new ContextOptions(
             ContextSize: cells,
             BatchSize: batchTokens,
             MicroBatchSize: Math.Min(batchTokens, 512),
-            MaxSequences: batchProbes + 1,
+            MaxSequences: answers + 1,
             Threads: threads,
             UnifiedKv: true), exact);
     }
 
-    /// <summary>Refuses a batch size outside [1, <see cref="MaxBatchProbes"/>].</summary>
-    public static void CheckBatch(int batchProbes)
+    /// <summary>Refuses a batch size outside [1, <see cref="MaxBatchProbesFor"/>].</summary>
+    public static void CheckBatch(int batchProbes, AttemptSettings? attempts = null)
     {
-        if (batchProbes is < 1 or > MaxBatchProbes) throw new InputException($"{batchProbes} must be in [1, {MaxBatchProbes}]") { Parameter = "batch" };
+        attempts ??= AttemptSettings.Greedy;
+        int max = MaxBatchProbesFor(attempts);
+        if (batchProbes is < 1 || batchProbes > max)
+        {
+            string why = attempts.Sampled ? $" with {attempts.Count} attempts (each probe takes {attempts.SequencesPerProbe} of llama.cpp's {MaxSequences} sequences)" : "";
+            throw new InputException($"{batchProbes} must be in [1, {max}]{why}") { Parameter = "batch" };
+        }
     }
 
     /// <summary>Applies the exact (float32 K/V, no flash attention) or fast settings.</summary>
@@ -106,33 +128,66 @@ public sealed unsafe class BatchRunner : IProbeRunner
         int[] ids = tokens.ToArray();
         var stats = new LogitStats[n];
         int vocabulary = _context.VocabularySize;
-        Parallel.For(0, n, j => stats[j] = LogitStats.Measure(new ReadOnlySpan<float>((float*)rows[j], vocabulary), ids[j], _scratch.Value!));
+        int attempts = _attempts.Sampled ? _attempts.Count : 0;
         var answers = new int[n][];
-        for (int j = 0; j < n; j++)
+        var sampled = new int[n * attempts][];
+        Parallel.For(0, n, j =>
         {
+            var row = new ReadOnlySpan<float>((float*)rows[j], vocabulary);
+            stats[j] = LogitStats.Measure(row, ids[j], _scratch.Value!);
             answers[j] = new int[_answerTokens];
             answers[j][0] = stats[j].Argmax;
+            for (int a = 0; a < attempts; a++)
+            {
+                sampled[j * attempts + a] = new int[_answerTokens];
+                sampled[j * attempts + a][0] = Draw(row, templateIndex, ids[j], a, 0);
+            }
+        });
+        for (int j = 0; j < n; j++)
+        {
+            for (int a = 0; a < attempts; a++) _context.CopySequence(ProbeSequence(j), AttemptSequence(n, j * attempts + a));
         }
 
-        // The greedy answer: one more token per sequence per step, all sequences in one decode.
+        // The answers: one more token per sequence per step, all sequences in one decode. Output i < n is
+        // probe i's greedy answer, output n + k its sampled attempt k.
         Position answerStart = slot + template.TokensPerProbe;
         for (int step = 1; step < _answerTokens; step++)
         {
             _batch.Clear();
             for (int j = 0; j < n; j++) _batch.Add(new TokenId(answers[j][step - 1]), answerStart + (step - 1), ProbeSequence(j), wantLogits: true);
+            for (int k = 0; k < sampled.Length; k++) _batch.Add(new TokenId(sampled[k][step - 1]), answerStart + (step - 1), AttemptSequence(n, k), wantLogits: true);
             _context.DecodeOrThrow(_batch);
             for (int j = 0; j < n; j++) answers[j][step] = TensorPrimitives.IndexOfMax(_context.GetLogits(j));
+            if (sampled.Length > 0)
+            {
+                var attemptRows = new IntPtr[sampled.Length];
+                for (int k = 0; k < sampled.Length; k++) attemptRows[k] = (IntPtr)_context.LogitsAddress(n + k);
+                int current = step;
+                Parallel.For(0, sampled.Length, k =>
+                {
+                    var row = new ReadOnlySpan<float>((float*)attemptRows[k], vocabulary);
+                    sampled[k][current] = Draw(row, templateIndex, ids[k / attempts], k % attempts, current);
+                });
+            }
         }
 
         for (int j = 0; j < n; j++)
         {
             _context.RemoveSequence(ProbeSequence(j));
-            results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j]));
+            int[][]? mine = attempts == 0 ? null : sampled[(j * attempts)..((j + 1) * attempts)];
+            for (int a = 0; a < attempts; a++) _context.RemoveSequence(AttemptSequence(n, j * attempts + a));
+            results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j], mine));
         }
     }
 
-    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix.
+    private int Draw(ReadOnlySpan<float> row, int template, int token, int attempt, int step) =>
+        AnswerSampler.Sample(row, _attempts.Temperature, AnswerSampler.Key(_attempts.Seed, template, token, attempt, step), _scratch.Value!);
+
+    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix; the group's n probes'
+    // sampled attempts follow them.
     private static SequenceId ProbeSequence(int j) => new(j + 1);
+
+    private static SequenceId AttemptSequence(int probes, int k) => new(probes + 1 + k);
 
     // Decodes the template's prefix into sequence 0 on a cleared memory (once per template).
     private void LoadPrefix(TemplateTokens template)

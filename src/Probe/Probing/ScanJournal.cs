@@ -43,9 +43,11 @@ public sealed class ScanJournal : IDisposable
 
     /// <summary>
     /// Opens <paramref name="directory"/>'s journal. A new scan refuses an existing journal unless
-    /// <paramref name="resume"/>; resuming refuses a journal made with other settings.
+    /// <paramref name="resume"/>; resuming refuses a journal made with other settings: its fingerprint is
+    /// neither the header's nor the one older versions wrote for <paramref name="settings"/>
+    /// (<see cref="ScanSettings.LegacyFingerprint"/>, with the harvest the journal was started with).
     /// </summary>
-    public static ScanJournal Open(string directory, JournalHeader header, bool resume)
+    public static ScanJournal Open(string directory, JournalHeader header, bool resume, ScanSettings? settings = null)
     {
         Directory.CreateDirectory(directory);
         string path = System.IO.Path.Combine(directory, FileName);
@@ -65,9 +67,10 @@ public sealed class ScanJournal : IDisposable
                 return journal;
             }
             JournalContents contents = Read(stream, path);
-            if (contents.Header.Fingerprint != header.Fingerprint)
+            if (contents.Header.Fingerprint != header.Fingerprint && !IsLegacyOf(contents.Header, settings))
             {
-                throw new InputException($"'{directory}' holds a journal made with other settings (model, templates, tokens, batch or harvest differ); use another directory or the original settings") { Parameter = "out" };
+                string what = Describe(contents.Header, header) is { Length: > 0 } d ? d : "model, templates, tokens, batch, answer tokens or runner";
+                throw new InputException($"'{directory}' holds a journal made with other settings ({what} differ); use another directory or the original settings") { Parameter = "out" };
             }
             if (contents.Header.Shard != header.Shard)
             {
@@ -84,6 +87,17 @@ public sealed class ScanJournal : IDisposable
         }
     }
 
+    // A journal of an older version, whose fingerprint held the harvest settings it was started with.
+    private static bool IsLegacyOf(JournalHeader found, ScanSettings? settings) =>
+        settings is not null && found.ReadSettings() is { } earlier && (settings with { Harvest = earlier.Harvest }).LegacyFingerprint() == found.Fingerprint;
+
+    // Which settings differ, when both headers' settings can be read.
+    private static string Describe(JournalHeader found, JournalHeader wanted)
+    {
+        ScanSettings? there = found.ReadSettings(), here = wanted.ReadSettings();
+        return there is null || here is null ? "" : string.Join("; ", here.Differences(there));
+    }
+
     /// <summary>Reads a journal without opening it for writing (merge).</summary>
     public static JournalContents ReadOnly(string path)
     {
@@ -92,17 +106,17 @@ public sealed class ScanJournal : IDisposable
         return Read(stream, path);
     }
 
-    /// <summary>Durably appends one probe group under <paramref name="key"/>.</summary>
-    public void Commit(string key, IReadOnlyList<ProbeResult> results, IReadOnlyDictionary<int, int>? harvest = null)
+    /// <summary>Durably appends one probe group under <paramref name="key"/>, or a harvest with the settings it was made with.</summary>
+    public void Commit(string key, IReadOnlyList<ProbeResult> results, HarvestCounts? harvest = null)
     {
         var body = new StringBuilder();
         foreach (ProbeResult r in results)
         {
-            body.Append(Line(new JournalProbe(r.TemplateIndex, r.Token, r.Stats.LogProb, r.Stats.Rank, r.Stats.Argmax, r.Stats.Argmin, r.Answer))).Append('\n');
+            body.Append(Line(new JournalProbe(r.TemplateIndex, r.Token, r.Stats.LogProb, r.Stats.Rank, r.Stats.Argmax, r.Stats.Argmin, r.Answer, r.Attempts))).Append('\n');
         }
         if (harvest is not null)
         {
-            body.Append(Line(new JournalHarvest(harvest.OrderBy(kv => kv.Key).Select(kv => new[] { kv.Key, kv.Value }).ToArray()))).Append('\n');
+            body.Append(Line(new JournalHarvest(harvest.Counts.OrderBy(kv => kv.Key).Select(kv => new[] { kv.Key, kv.Value }).ToArray(), harvest.Settings))).Append('\n');
         }
         string lines = body.ToString();
         int count = results.Count + (harvest is null ? 0 : 1);
@@ -139,7 +153,9 @@ public sealed class ScanJournal : IDisposable
         int position = firstEnd + 1;
         int groupStart = position;
         var pendingProbes = new List<ProbeResult>();
-        Dictionary<int, int>? pendingHarvest = null;
+        HarvestCounts? pendingHarvest = null;
+        // A harvest of an older version names no settings: it was made with the header's.
+        string? headerHarvest = null;
         while (position < data.Length)
         {
             int end = Array.IndexOf(data, (byte)'\n', position);
@@ -160,11 +176,12 @@ public sealed class ScanJournal : IDisposable
             }
             else if (line.IndexOf("\"type\":\"probe\""u8) >= 0 && TryParse<JournalProbe>(line) is { } p)
             {
-                pendingProbes.Add(new ProbeResult(p.T, p.Id, new LogitStats(p.Lp, p.Rank, p.Argmax, p.Argmin), p.Answer));
+                pendingProbes.Add(new ProbeResult(p.T, p.Id, new LogitStats(p.Lp, p.Rank, p.Argmax, p.Argmin), p.Answer, p.Attempts));
             }
             else if (line.IndexOf("\"type\":\"harvest\""u8) >= 0 && TryParse<JournalHarvest>(line) is { } h)
             {
-                pendingHarvest = h.Counts.ToDictionary(pair => pair[0], pair => pair[1]);
+                string settings = h.Settings ?? (headerHarvest ??= header.ReadSettings()?.Harvest.Canonical() ?? "");
+                pendingHarvest = new HarvestCounts(h.Counts.ToDictionary(pair => pair[0], pair => pair[1]), settings);
             }
             else
             {
@@ -198,18 +215,31 @@ public sealed record JournalHeader(string Fingerprint, string Shard, string Sett
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>The settings the journal was started with, or null when unreadable.</summary>
+    public ScanSettings? ReadSettings()
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ScanSettings>(Settings);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public string Type { get; init; } = "header";
 
     /// <summary>Format version of the file.</summary>
     public int Version { get; init; } = CurrentVersion;
 }
 
-internal sealed record JournalProbe(int T, int Id, double Lp, int Rank, int Argmax, int Argmin, int[] Answer)
+internal sealed record JournalProbe(int T, int Id, double Lp, int Rank, int Argmax, int Argmin, int[] Answer, int[][]? Attempts = null)
 {
     public string Type { get; init; } = "probe";
 }
 
-internal sealed record JournalHarvest(int[][] Counts)
+internal sealed record JournalHarvest(int[][] Counts, string? Settings = null)
 {
     public string Type { get; init; } = "harvest";
 }
@@ -232,8 +262,12 @@ public sealed class JournalContents
     /// <summary>Every committed probe, in commit order.</summary>
     public IReadOnlyList<ProbeResult> Probes => _probes;
 
-    /// <summary>T → 0⁻ harvest counts per token id, when the harvest was committed.</summary>
-    public IReadOnlyDictionary<int, int>? Harvest { get; private set; }
+    /// <summary>The last committed T → 0⁻ harvest, null when none was.</summary>
+    public HarvestCounts? Harvest { get; private set; }
+
+    /// <summary>The harvest's counts when it was made with <paramref name="settings"/>, else null.</summary>
+    public IReadOnlyDictionary<int, int>? HarvestFor(HarvestSettings settings) =>
+        Harvest is { } h && h.Settings == settings.Canonical() ? h.Counts : null;
 
     /// <summary>Bytes up to the end of the last intact commit.</summary>
     public long ValidLength { get; internal set; }
@@ -244,10 +278,13 @@ public sealed class JournalContents
 
     internal static JournalContents Empty(JournalHeader header) => new(header);
 
-    internal void Add(string key, IReadOnlyList<ProbeResult> probes, IReadOnlyDictionary<int, int>? harvest)
+    internal void Add(string key, IReadOnlyList<ProbeResult> probes, HarvestCounts? harvest)
     {
         _keys.Add(key);
         _probes.AddRange(probes);
         if (harvest is not null) Harvest = harvest;
     }
 }
+
+/// <summary>A harvest: emission counts per token id and the settings (<see cref="HarvestSettings.Canonical"/>) that made them.</summary>
+public sealed record HarvestCounts(IReadOnlyDictionary<int, int> Counts, string Settings);

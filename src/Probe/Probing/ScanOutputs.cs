@@ -21,10 +21,14 @@ public static class ScanOutputs
     /// <summary>Output file names.</summary>
     public const string TokensFile = "tokens.csv", RunFile = "run.json";
 
-    /// <summary>Builds the rows of every probed token from the committed probes.</summary>
+    /// <summary>
+    /// Builds the rows of every probed token from the committed probes. <paramref name="weights"/> (a
+    /// two-stage scan's design weights by id) make the automatic threshold one for the whole
+    /// selection, not for the oversampled candidates.
+    /// </summary>
     public static (TokensTable Table, FailureThreshold Threshold) Build(
         IReadOnlyList<ProbeResult> probes, IReadOnlyDictionary<int, int>? harvest, IReadOnlyList<PromptTemplate> templates,
-        Vocabulary vocabulary, string thresholdSpec)
+        Vocabulary vocabulary, string thresholdSpec, IReadOnlyDictionary<int, double>? weights = null)
     {
         string[] names = templates.Select(t => t.Name).ToArray();
         // Token type and reachability as the tokenizer audit defines them (one definition everywhere).
@@ -44,8 +48,10 @@ public static class ScanOutputs
         }
 
         double[] best = byToken.Values.Select(r => r.Max(p => p!.Stats.Probability)).ToArray();
-        FailureThreshold threshold = ChooseThreshold(thresholdSpec, best);
+        double[]? weight = weights is null ? null : byToken.Keys.Select(id => weights.TryGetValue(id, out double w) ? w : 1).ToArray();
+        FailureThreshold threshold = ChooseThreshold(thresholdSpec, best, weight);
 
+        string?[] closing = templates.Select(t => TextRepetition.ClosingMark(t.Suffix)).ToArray();
         var rows = new List<TokenRow>(byToken.Count);
         foreach (var (token, perTemplate) in byToken)
         {
@@ -56,7 +62,6 @@ public static class ScanOutputs
             }
             ProbeResult top = perTemplate[bestIndex]!;
             byte[] piece = vocabulary.TokenToPiece(token, special: true);
-            byte[] answer = vocabulary.Detokenize(top.Answer);
             rows.Add(new TokenRow
             {
                 TokenId = token,
@@ -64,32 +69,52 @@ public static class ScanOutputs
                 TokenType = audit[token].TokenType,
                 Reachable = audit[token].Reachable,
                 BestTemplate = names[bestIndex],
-                AnswerStartsWithToken = top.Answer[0] == token || (piece.Length > 0 && answer.AsSpan().StartsWith(piece)),
                 Failed = threshold.IsFailure(top.Stats.Probability),
                 NegAnswer = top.Stats.Argmin,
                 ArgminHits = argminHits.GetValueOrDefault(token),
                 NegTempHits = harvest?.GetValueOrDefault(token) ?? 0,
-                Templates = names.Select((name, t) => (name, r: perTemplate[t]!)).ToDictionary(
-                    x => x.name,
-                    x => new TemplateResult(x.r.Stats.Probability, x.r.Stats.Rank, PieceText.Escape(vocabulary.Detokenize(x.r.Answer)))),
+                Templates = names.Select((name, t) => (name, r: perTemplate[t]!)).ToDictionary(x => x.name, x => Result(x.r, piece, closing[x.r.TemplateIndex], vocabulary)),
             });
         }
         return (new TokensTable { Templates = names, Rows = rows }, threshold);
     }
 
+    // One template's columns: the teacher-forced numbers, the greedy answer and whether it and the
+    // sampled answers spell the token's text.
+    private static TemplateResult Result(ProbeResult probe, byte[] piece, string? closing, Vocabulary vocabulary)
+    {
+        bool repeated = Verdict(probe.Answer, piece, closing, vocabulary) == Repetition.Repeated;
+        double rate = probe.Attempts is { Length: > 0 } attempts
+            ? (double)attempts.Count(a => Verdict(a, piece, closing, vocabulary) == Repetition.Repeated) / attempts.Length
+            : repeated ? 1 : 0;
+        return new TemplateResult(probe.Stats.Probability, probe.Stats.Rank, PieceText.Escape(vocabulary.Detokenize(probe.Answer)), repeated, rate);
+    }
+
+    /// <summary>How an answer's pieces, concatenated, relate to the token's piece (<see cref="TextRepetition"/>).</summary>
+    public static Repetition Verdict(int[] answer, byte[] piece, string? closing, Vocabulary vocabulary)
+    {
+        var text = new List<byte>(piece.Length + 16);
+        foreach (int id in answer) text.AddRange(vocabulary.TokenToPiece(id, special: true));
+        return TextRepetition.Judge(piece, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(text), closing);
+    }
+
     /// <summary>Writes tokens.csv and run.json into <paramref name="directory"/>.</summary>
     public static RunInfo Write(
         string directory, ScanSettings settings, Shard shard, int threads, int gpuLayers, JournalContents journal,
-        Vocabulary vocabulary, string thresholdSpec, ScanTiming timing)
+        LlamaModel model, string thresholdSpec, ScanTiming timing)
     {
-        var (table, threshold) = Build(journal.Probes, journal.Harvest, settings.Templates, vocabulary, thresholdSpec);
+        Vocabulary vocabulary = model.Vocabulary;
+        List<TemplateTokens> tokenized = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
+        var harvest = settings.Harvest.Enabled ? journal.HarvestFor(settings.Harvest) : null;
+        var (table, threshold) = Build(journal.Probes, harvest, settings.Templates, vocabulary, thresholdSpec, settings.Design?.Weights());
         TokensCsv.Write(Path.Combine(directory, TokensFile), table);
         var info = new RunInfo
         {
             Tool = ToolIdentity.Tool,
             Engine = LlamaRuntime.Engine,
             Model = new ModelInfo(settings.ModelPath, Path.GetFileName(settings.ModelPath), settings.ModelSize, settings.ModelSha256),
-            Templates = settings.Templates.Select(t => new TemplateInfo(t.Name, t.SourcePath.Length > 0 ? t.SourcePath : null, t.Text)).ToList(),
+            Templates = tokenized.Select(t => new TemplateInfo(
+                t.Template.Name, t.Template.SourcePath.Length > 0 ? t.Template.SourcePath : null, t.Template.Text, t.ChatFormat, t.Prefix, t.Suffix)).ToList(),
             Settings = new RunSettings
             {
                 Tokens = settings.Tokens.Spec,
@@ -100,23 +125,50 @@ public static class ScanOutputs
                 GpuLayers = gpuLayers,
                 Shard = shard.Count > 1 ? shard.ToString() : null,
                 Runner = (settings.Naive ? "naive" : "batched") + (settings.Exact ? ", exact" : ""),
+                AnswerTokens = settings.AnswerTokens,
+                Attempts = settings.Sampling.Count,
+                AttemptTemperature = settings.Sampling.Temperature,
+                TwoStage = settings.DesignRequest,
+                RankBy = settings.Design?.RankBy,
                 Harvest = HarvestDescription(settings.Harvest),
             },
             Threshold = threshold,
-            Counts = new RunCounts(table.Rows.Count, journal.Probes.Count, table.Rows.Count(r => r.Failed)),
+            Counts = new RunCounts(table.Rows.Count, journal.Probes.Count, table.Rows.Count(r => r.Failed), table.Rows.Count(r => r.TextRepeated),
+                TooShort(journal.Probes, settings.Templates, table, vocabulary)),
             StartedUtc = timing.StartedUtc,
             FinishedUtc = timing.FinishedUtc,
             ElapsedS = (timing.FinishedUtc - timing.StartedUtc).TotalSeconds,
             ProbesPerS = timing.ProbeSeconds > 0 ? timing.Probes / timing.ProbeSeconds : 0,
+            Estimate = settings.Design is { } design ? Estimate(design, table, journal.Probes.Count, settings.Tokens.Seed) : null,
         };
         info.Write(Path.Combine(directory, RunFile));
         return info;
     }
 
-    /// <summary>"auto" (Otsu on log10 p, falling back to 0.01 when the data has no two groups) or a probability.</summary>
-    public static FailureThreshold ChooseThreshold(string spec, IReadOnlyList<double> bestProbabilities)
+    // Tokens whose best template's greedy answer stopped inside their text.
+    private static int TooShort(IReadOnlyList<ProbeResult> probes, IReadOnlyList<PromptTemplate> templates, TokensTable table, Vocabulary vocabulary)
     {
-        if (spec.Equals("auto", StringComparison.OrdinalIgnoreCase)) return FailureThreshold.Choose(bestProbabilities).OrFixed();
+        var templateIndex = table.Templates.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i);
+        var best = table.Rows.ToDictionary(r => r.TokenId, r => templateIndex[r.BestTemplate]);
+        return probes.Count(p => best.TryGetValue(p.Token, out int t) && t == p.TemplateIndex
+            && Verdict(p.Answer, vocabulary.TokenToPiece(p.Token, special: true), TextRepetition.ClosingMark(templates[p.TemplateIndex].Suffix), vocabulary) == Repetition.TooShort);
+    }
+
+    /// <summary>What a two-stage scan's probes say about the whole selection (<see cref="StratifiedEstimate"/>).</summary>
+    public static FailureEstimate Estimate(SelectionDesign design, TokensTable table, int probes, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(table);
+        var failed = table.Rows.Where(r => r.Failed).Select(r => r.TokenId).ToHashSet();
+        int confirmed = design.Candidates.Count(failed.Contains);
+        var strata = design.Strata.Select(s => new StratumCount(s.Size, s.Sampled.Length, s.Sampled.Count(failed.Contains))).ToList();
+        return StratifiedEstimate.Compute(design.Candidates.Length, confirmed, strata, probes, design.Population, seed);
+    }
+
+    /// <summary>"auto" (Otsu on log10 p, falling back to 0.01 when the data has no two groups) or a probability.</summary>
+    public static FailureThreshold ChooseThreshold(string spec, IReadOnlyList<double> bestProbabilities, IReadOnlyList<double>? weights = null)
+    {
+        if (spec.Equals("auto", StringComparison.OrdinalIgnoreCase)) return FailureThreshold.Choose(bestProbabilities, weights).OrFixed();
         if (double.TryParse(spec, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p is > 0 and < 1)
         {
             return FailureThreshold.Fixed(p);

@@ -15,6 +15,21 @@ public interface IScanProgress
 
     /// <summary>A phase without probe counts begins (e.g. the harvest).</summary>
     void Phase(string description);
+
+    /// <summary>A line for the user: the plan, the projection after the first group.</summary>
+    void Note(string line);
+}
+
+/// <summary>How fast one group per template ran, and what that projects.</summary>
+/// <param name="Probes">Probes measured.</param>
+/// <param name="Seconds">Seconds they took.</param>
+public sealed record Throughput(int Probes, double Seconds)
+{
+    /// <summary>Probes per second.</summary>
+    public double ProbesPerSecond => Seconds > 0 ? Probes / Seconds : double.PositiveInfinity;
+
+    /// <summary>The projected time of <paramref name="probes"/> probes.</summary>
+    public TimeSpan Project(long probes) => TimeSpan.FromSeconds(probes / ProbesPerSecond);
 }
 
 /// <summary>What a scan run did.</summary>
@@ -34,8 +49,8 @@ public static class Scanner
         LlamaModel model, ScanSettings settings, Shard shard, int threads, string outputDirectory, bool resume,
         IScanProgress progress, CancellationToken cancellation)
     {
-        var templates = settings.Templates.Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
-        int[] ids = settings.Tokens.Resolve(model.Vocabulary.Count);
+        var templates = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
+        int[] ids = settings.ProbedIds(model.Vocabulary.Count);
         List<ProbeGroup> plan = Plan(templates.Count, ids, settings.BatchProbes, shard);
         if (plan.Count == 0)
         {
@@ -44,8 +59,9 @@ public static class Scanner
                 $"probes per template; use at most {groups} shard(s) or a smaller batch") { Parameter = "shard" };
         }
 
+        progress.Note(DescribePlan(templates, plan, settings));
         var header = new JournalHeader(settings.Fingerprint(), shard.ToString(), JsonSerializer.Serialize(settings));
-        using ScanJournal journal = ScanJournal.Open(outputDirectory, header, resume);
+        using ScanJournal journal = ScanJournal.Open(outputDirectory, header, resume, settings);
         journal.Observer = CrashHook.FromEnvironment();
         var remaining = plan.Where(g => !journal.Contents.IsCommitted(g.Key)).ToList();
         progress.Start(plan.Sum(g => g.Tokens.Length), plan.Sum(g => g.Tokens.Length) - remaining.Sum(g => g.Tokens.Length));
@@ -56,34 +72,83 @@ public static class Scanner
         {
             ContextOptions options = settings.Naive
                 ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
-                : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact);
+                : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling);
             using LlamaContext context = LlamaContext.Create(model, options);
             using IProbeRunner runner = settings.Naive
-                ? new NaiveRunner(context, settings.AnswerTokens)
-                : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens);
+                ? new NaiveRunner(context, settings.AnswerTokens, settings.Sampling)
+                : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens, settings.Sampling);
             foreach (ProbeGroup group in remaining)
             {
                 if (cancellation.IsCancellationRequested) return new ScanOutcome(true, probes, clock.Elapsed.TotalSeconds, journal.Path);
                 var results = runner.Run(group.Template, templates[group.Template], group.Tokens);
                 journal.Commit(group.Key, results);
+                if (probes == 0)
+                {
+                    var first = new Throughput(results.Count, clock.Elapsed.TotalSeconds);
+                    int left = remaining.Sum(g => g.Tokens.Length) - results.Count;
+                    progress.Note($"first group: {results.Count} probes in {first.Seconds:F2} s ({first.ProbesPerSecond:F1} probes/s); the other {left} projected at {Duration(first.Project(left))}");
+                }
                 probes += results.Count;
                 progress.Advance(results.Count);
             }
         }
         double probeSeconds = clock.Elapsed.TotalSeconds;
 
-        // The harvest is one more committed group, run by shard 0 only.
-        if (settings.Harvest.Enabled && shard.Index == 0 && !journal.Contents.IsCommitted(HarvestKey))
+        // The harvest is one more committed group, run by shard 0 only, again when its settings changed.
+        if (settings.Harvest.Enabled && shard.Index == 0 && journal.Contents.HarvestFor(settings.Harvest) is null)
         {
             if (cancellation.IsCancellationRequested) return new ScanOutcome(true, probes, probeSeconds, journal.Path);
             progress.Phase("T→0⁻ harvest");
-            journal.Commit(HarvestKey, [], NegativeHarvest.Run(model, settings.Harvest, threads));
+            var counts = NegativeHarvest.Run(model, settings.Harvest, threads);
+            journal.Commit(HarvestKey(settings.Harvest), [], new HarvestCounts(counts, settings.Harvest.Canonical()));
         }
         return new ScanOutcome(false, probes, probeSeconds, journal.Path);
     }
 
-    /// <summary>The journal key of the harvest group.</summary>
-    public const string HarvestKey = "harvest";
+    /// <summary>
+    /// Runs one group of up to B of <paramref name="ids"/> per template in a throwaway context (no
+    /// journal): the speed <c>--dry-run</c> projects from and a duration budget is converted with.
+    /// </summary>
+    public static Throughput Measure(LlamaModel model, ScanSettings settings, int[] ids, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        var templates = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
+        ContextOptions options = settings.Naive
+            ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
+            : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling);
+        using LlamaContext context = LlamaContext.Create(model, options);
+        using IProbeRunner runner = settings.Naive
+            ? new NaiveRunner(context, settings.AnswerTokens, settings.Sampling)
+            : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens, settings.Sampling);
+        int[] group = ids[..Math.Min(ids.Length, settings.Naive ? 8 : settings.BatchProbes)];
+        var clock = Stopwatch.StartNew();
+        for (int t = 0; t < templates.Count; t++) runner.Run(t, templates[t], group);
+        return new Throughput(group.Length * templates.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The plan in one line: probes per template, tokens per probe, groups.</summary>
+    public static string DescribePlan(IReadOnlyList<TemplateTokens> templates, IReadOnlyList<ProbeGroup> plan, ScanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(settings);
+        string perTemplate = string.Join(", ", templates.Select((t, i) =>
+            $"{t.Template.Name} {plan.Where(g => g.Template == i).Sum(g => g.Tokens.Length)} probes of {t.Prefix.Length}+{t.TokensPerProbe}+{settings.AnswerTokens - 1} tokens"));
+        string attempts = settings.Sampling.Sampled ? $", {settings.Sampling.Count} sampled answers each at T = {settings.Sampling.Temperature}" : "";
+        return $"plan: {plan.Sum(g => g.Tokens.Length)} probes in {plan.Count} groups of up to {settings.BatchProbes} ({perTemplate}; prefix+probe+answer{attempts})";
+    }
+
+    /// <summary>A duration as people read it: 42 s, 3 min 10 s, 5 h 02 min, 3 d 4 h.</summary>
+    public static string Duration(TimeSpan t) =>
+        t.TotalSeconds < 90 ? $"{t.TotalSeconds:F0} s"
+        : t.TotalMinutes < 90 ? $"{(int)t.TotalMinutes} min {t.Seconds:D2} s"
+        : t.TotalHours < 48 ? $"{(int)t.TotalHours} h {t.Minutes:D2} min"
+        : $"{(int)t.TotalDays} d {t.Hours} h";
+
+    /// <summary>The journal key of a harvest group: one per harvest settings.</summary>
+    public static string HarvestKey(HarvestSettings harvest) =>
+        "harvest/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(harvest.Canonical())))[..16];
 
     /// <summary>
     /// The probe groups of a scan: per template, the selected ids in consecutive groups of B,

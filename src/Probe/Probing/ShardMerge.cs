@@ -33,25 +33,28 @@ public static class ShardMerge
         DateTime started = DateTime.UtcNow;
         var shards = request.Inputs.Select(dir => (dir, journal: ScanJournal.ReadOnly(Path.Combine(dir, ScanJournal.FileName)))).ToList();
         JournalHeader first = shards[0].journal.Header;
+        ScanSettings settings = first.ReadSettings() ?? throw new InputException($"unreadable settings in the journal header of '{shards[0].dir}'");
         foreach (var (dir, journal) in shards.Skip(1))
         {
-            if (journal.Header.Fingerprint != first.Fingerprint)
+            // Compared by the settings' own fingerprint: shards of older versions carry the legacy one.
+            ScanSettings? other = journal.Header.ReadSettings();
+            if (other is null || other.Fingerprint() != settings.Fingerprint())
             {
-                throw new InputException($"'{dir}' was scanned with other settings than '{shards[0].dir}' (model, templates, tokens, batch or harvest differ)");
+                string what = other is null ? "unreadable settings" : string.Join("; ", settings.Differences(other)) + " differ";
+                throw new InputException($"'{dir}' was scanned with other settings than '{shards[0].dir}' ({what})");
             }
         }
         var shardIds = shards.Select(s => Shard.Parse(s.journal.Header.Shard)).ToList();
         if (shardIds.Select(s => s.Count).Distinct().Count() > 1) throw new InputException("the shards split the scan differently (their n in i/n differ)");
         if (shardIds.Distinct().Count() < shardIds.Count) log.WriteLine("merge: warning: the same shard is given twice");
 
-        ScanSettings settings = JsonSerializer.Deserialize<ScanSettings>(first.Settings) ?? throw new InputException("unreadable settings in the journal header");
         string modelPath = request.ModelPath ?? settings.ModelPath;
         if (!File.Exists(modelPath)) throw new InputException($"the scanned model '{modelPath}' is not there; give its new path") { Parameter = "model" };
         if (ToolIdentity.Sha256(modelPath) != settings.ModelSha256) throw new InputException($"'{modelPath}' is not the model the shards scanned (sha256 differs)") { Parameter = "model" };
         using LlamaModel model = LlamaModel.Load(modelPath, vocabOnly: true);
 
         // Every group of the unsharded plan must come from exactly one shard.
-        int[] ids = settings.Tokens.Resolve(model.Vocabulary.Count);
+        int[] ids = settings.ProbedIds(model.Vocabulary.Count);
         List<ProbeGroup> plan = Scanner.Plan(settings.Templates.Count, ids, settings.BatchProbes, Shard.All);
         var probes = shards.SelectMany(s => s.journal.Probes).GroupBy(p => (p.TemplateIndex, p.Token)).ToDictionary(g => g.Key, g => g.ToList());
         var missing = new SortedSet<int>();
@@ -67,20 +70,22 @@ public static class ShardMerge
         if (duplicated.Count > 0) log.WriteLine($"merge: {duplicated.Count} token ids were probed by more than one shard: {TokenIdRange.Format(duplicated)} (the first result is kept)");
         if (missing.Count > 0) throw new InputException($"{missing.Count} token ids are missing (unfinished or absent shards): {TokenIdRange.Format(missing)}");
 
-        var header = new JournalHeader(first.Fingerprint, Shard.All.ToString(), first.Settings);
-        var harvest = shards.Select(s => s.journal.Harvest).FirstOrDefault(h => h is not null);
+        // The harvest comes from shard 0 (the only one that runs it), with the settings it was made with.
+        HarvestCounts? harvest = shards.Select(s => s.journal.Harvest).FirstOrDefault(h => h is not null);
         if (settings.Harvest.Enabled && harvest is null) throw new InputException("no shard holds the T→0⁻ harvest (it is run by shard 0): finish shard 0 first");
+        if (harvest is not null && JsonSerializer.Deserialize<HarvestSettings>(harvest.Settings) is { } made) settings = settings with { Harvest = made };
+        var header = new JournalHeader(settings.Fingerprint(), Shard.All.ToString(), JsonSerializer.Serialize(settings));
         using (ScanJournal merged = ScanJournal.Open(request.OutputDirectory, header, resume: false))
         {
             foreach (ProbeGroup group in plan)
             {
                 merged.Commit(group.Key, group.Tokens.Select(t => probes[(group.Template, t)][0]).ToList());
             }
-            if (harvest is not null) merged.Commit(Scanner.HarvestKey, [], harvest);
+            if (harvest is not null) merged.Commit(Scanner.HarvestKey(settings.Harvest), [], harvest);
         }
 
         JournalContents contents = ScanJournal.ReadOnly(Path.Combine(request.OutputDirectory, ScanJournal.FileName));
-        RunInfo info = ScanOutputs.Write(request.OutputDirectory, settings, Shard.All, 0, 0, contents, model.Vocabulary, request.Threshold,
+        RunInfo info = ScanOutputs.Write(request.OutputDirectory, settings, Shard.All, 0, 0, contents, model, request.Threshold,
             new ScanTiming(started, DateTime.UtcNow, 0, 0));
         AnalysisResult analysis = ScanAnalysis.Run(new AnalysisRequest(request.OutputDirectory, modelPath));
         return new MergeResult(shards.Count, info, analysis);

@@ -9,17 +9,20 @@ namespace AnomalyProbe.Probe.Tokenizers;
 /// when the text vanishes (WordPiece and Unigram normalise whitespace away: the result is then
 /// empty) or when every marker merges with the text (the text is then tokenized at the start).
 /// Texts that would abort llama.cpp (<see cref="SpmAbortGuard"/>) give null. Thread-safe.
+/// With <c>parseSpecial</c>, control-token text (a template's <c>&lt;|im_end|&gt;</c>) becomes its token.
 /// </summary>
 internal sealed class ContinuationTokenizer
 {
     private static readonly byte[][] s_markers = ["\n"u8.ToArray(), "|"u8.ToArray(), "#"u8.ToArray(), "\u00a7"u8.ToArray()];
 
     private readonly Vocabulary _vocabulary;
+    private readonly bool _parseSpecial;
     private readonly int[]?[] _alone;
 
-    public ContinuationTokenizer(Vocabulary vocabulary)
+    public ContinuationTokenizer(Vocabulary vocabulary, bool parseSpecial = false)
     {
         _vocabulary = vocabulary;
+        _parseSpecial = parseSpecial;
         _alone = s_markers.Select(m => AtStart(m)).ToArray();
     }
 
@@ -47,6 +50,6 @@ internal sealed class ContinuationTokenizer
     public int[]? AtStart(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty) return [];
-        return _vocabulary.CanTokenize(utf8) ? _vocabulary.Tokenize(utf8, addSpecial: false) : null;
+        return _vocabulary.CanTokenize(utf8) ? _vocabulary.Tokenize(utf8, addSpecial: false, _parseSpecial) : null;
     }
 }

@@ -27,11 +27,12 @@ public sealed class TokensCsvErrorTests : IDisposable
 
     public static TheoryData<string, TokensTable, string> InvalidTables => new()
     {
-        { "NaN probability", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(double.NaN, 1, ""), ["completion"] = new(0.1, 1, "") } }), "repeat_prob_chat is NaN" },
+        { "NaN probability", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(double.NaN, 1, "", false, 0), ["completion"] = new(0.1, 1, "", false, 0) } }), "repeat_prob_chat is NaN" },
+        { "rate outside [0, 1]", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(0.5, 1, "", true, 1.5), ["completion"] = new(0.1, 1, "", false, 0) } }), "repeat_rate_chat is 1.5, not a share in [0, 1]" },
         { "infinite extra", WithRow(Row(2) with { Extras = new Dictionary<string, double?> { ["embedding_norm"] = double.PositiveInfinity } }), "embedding_norm is Infinity" },
         { "duplicate id", WithRow(Row(1)), "token 1: duplicate token id" },
         { "negative id", WithRow(Row(2) with { TokenId = -4 }), "negative token id" },
-        { "missing template", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(0.5, 1, "") } }), "has results for templates [chat]" },
+        { "missing template", WithRow(Row(2) with { Templates = new Dictionary<string, TemplateResult> { ["chat"] = new(0.5, 1, "", false, 0) } }), "has results for templates [chat]" },
         { "best not a template", WithRow(Row(2) with { BestTemplate = "induction" }), "best template 'induction'" },
         { "extra without column", WithRow(Row(2) with { Extras = new Dictionary<string, double?> { ["norm"] = 1 } }), "extra value 'norm' has no column" },
         { "no template", Small() with { Templates = [], Rows = [] }, "at least one template" },
@@ -54,10 +55,12 @@ public sealed class TokensCsvErrorTests : IDisposable
     [Theory]
     // header
     [InlineData("bytes_hex,", "bytes,", "column 3 ('bytes'): expected 'bytes_hex'")]
-    [InlineData("neg_temp_hits,repeat_prob_chat", "neg_temp_hits,prob_chat", "column 15 ('prob_chat'): expected the columns of a template")]
-    [InlineData("repeat_rank_completion", "repeat_rank_other", "column 19 ('repeat_rank_other'): expected 'repeat_rank_completion'")]
-    [InlineData(",embedding_norm\n", ",repeat_prob_chat\n", "column 21 ('repeat_prob_chat'): names a template that repeats")]
-    [InlineData(",embedding_norm\n", ",failed\n", "column 21 ('failed'): is a fixed or template column out of place")]
+    [InlineData("neg_temp_hits,repeat_prob_chat", "neg_temp_hits,prob_chat", "column 16 ('prob_chat'): expected the columns of a template")]
+    [InlineData("repeat_rank_completion", "repeat_rank_other", "column 22 ('repeat_rank_other'): expected 'repeat_rank_completion'")]
+    [InlineData("repeat_rate_chat", "repeat_rate_x", "column 20 ('repeat_rate_x'): expected 'repeat_rate_chat'")]
+    [InlineData("greedy_answer,text_repeated,repeat_rate,", "greedy_answer,answer_starts_with_token,", "from an AnomalyProbe before text_repeated")]
+    [InlineData(",embedding_norm\n", ",repeat_prob_chat\n", "column 26 ('repeat_prob_chat'): names a template that repeats")]
+    [InlineData(",embedding_norm\n", ",failed\n", "column 26 ('failed'): is a fixed or template column out of place")]
     [InlineData(",embedding_norm\n", ",embedding norm\n", "may only contain")]
     // records
     [InlineData("\n1,b,", "\nx1,b,", "line 2, column 1 (token_id): 'x1' is not an integer")]
@@ -69,7 +72,7 @@ public sealed class TokensCsvErrorTests : IDisposable
     [InlineData(",0.25,3,chat,", ",0.5,3,chat,", "column 6 (repeat_prob): differs from repeat_prob_chat")]
     [InlineData(",0.25,3,chat,", ",0.25,4,chat,", "column 7 (repeat_rank): differs from repeat_rank_chat")]
     [InlineData(",0.25,3,chat,", ",0.25,3,induction,", "column 8 (best_template): 'induction' is not one of the templates")]
-    [InlineData(",1\n", ",1e999\n", "line 2, column 21 (embedding_norm): '1e999' is not a finite number")]
+    [InlineData(",1\n", ",1e999\n", "line 2, column 26 (embedding_norm): '1e999' is not a finite number")]
     [InlineData(",1\n", ",1,2\n", "line 2")]
     [InlineData(",1\n", ",\"1\n", "Malformed CSV in record 2 (line 2)")]
     [InlineData(",1\n", ",1\"\n", "Malformed CSV in record 2 (line 2): a quote inside an unquoted field")]

@@ -77,7 +77,7 @@ public sealed class TokensCsvRoundTripTests : IDisposable
 
         Assert.Equal(table.Rows.Count + 1, records.Count);
         string[] header = records[0];
-        Assert.Equal(14 + 3 * 3 + 2, header.Length);
+        Assert.Equal(15 + 3 * 5 + 2, header.Length);
         for (int i = 0; i < table.Rows.Count; i++)
         {
             var row = table.Rows[i];
@@ -179,10 +179,11 @@ public sealed class TokensCsvRoundTripTests : IDisposable
 
         Assert.Equal(
             "token_id,piece,bytes_hex,token_type,reachable,repeat_prob,repeat_rank,best_template,greedy_answer,"
-            + "answer_starts_with_token,failed,neg_answer,argmin_hits,neg_temp_hits,"
-            + "repeat_prob_chat,repeat_rank_chat,greedy_answer_chat,repeat_prob_completion,repeat_rank_completion,greedy_answer_completion,"
+            + "text_repeated,repeat_rate,failed,neg_answer,argmin_hits,neg_temp_hits,"
+            + "repeat_prob_chat,repeat_rank_chat,greedy_answer_chat,text_repeated_chat,repeat_rate_chat,"
+            + "repeat_prob_completion,repeat_rank_completion,greedy_answer_completion,text_repeated_completion,repeat_rate_completion,"
             + "embedding_norm\n"
-            + "0,A,41,normal,false,0.25,3,chat,\" A\",true,true,0,0,0,0.25,3,\" A\",1E-09,70000,\"a, b\",\n",
+            + "0,A,41,normal,false,0.25,3,chat,\" A\",true,0.75,true,0,0,0,0.25,3,\" A\",true,0.75,1E-09,70000,\"a, b\",false,0,\n",
             text.ToString());
     }
 
@@ -202,8 +203,8 @@ public sealed class TokensCsvRoundTripTests : IDisposable
 
     internal static IReadOnlyDictionary<string, TemplateResult> TwoTemplates() => new Dictionary<string, TemplateResult>
     {
-        ["chat"] = new(0.25, 3, " A"),
-        ["completion"] = new(1e-9, 70000, "a, b"),
+        ["chat"] = new(0.25, 3, " A", true, 0.75),
+        ["completion"] = new(1e-9, 70000, "a, b", false, 0),
     };
 
     internal static string WriteToString(TokensTable table)

@@ -49,7 +49,9 @@ internal static class TokensCsvSamples
             results[Templates[t]] = new TemplateResult(
                 AwkwardDoubles[k % AwkwardDoubles.Length],
                 1 + k % 1000,
-                AwkwardText[k % AwkwardText.Length] + (k % 2 == 0 ? "" : AwkwardText[(k + 7) % AwkwardText.Length]));
+                AwkwardText[k % AwkwardText.Length] + (k % 2 == 0 ? "" : AwkwardText[(k + 7) % AwkwardText.Length]),
+                k % 5 == 0,
+                (k % 9) / 8.0);
         }
         string best = results.MaxBy(r => r.Value.RepeatProb).Key;
         return new TokenRow
@@ -59,7 +61,6 @@ internal static class TokensCsvSamples
             TokenType = (id % 4) switch { 0 => TokenType.Normal, 1 => TokenType.Byte, 2 => TokenType.Control, _ => TokenType.UserDefined },
             Reachable = id % 3 != 0,
             BestTemplate = best,
-            AnswerStartsWithToken = id % 5 == 0,
             Failed = id % 2 == 0,
             NegAnswer = (id * 7919) % 32000,
             ArgminHits = id % 11,

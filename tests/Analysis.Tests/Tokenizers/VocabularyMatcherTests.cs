@@ -199,11 +199,10 @@ public sealed class VocabularyMatcherTests
         TokenType = TokenType.Normal,
         Reachable = true,
         BestTemplate = "t",
-        AnswerStartsWithToken = false,
         Failed = failed,
         NegAnswer = 0,
         ArgminHits = 0,
         NegTempHits = 0,
-        Templates = new Dictionary<string, TemplateResult> { ["t"] = new(prob, 1, "x") },
+        Templates = new Dictionary<string, TemplateResult> { ["t"] = new(prob, 1, "x", false, 0) },
     };
 }

@@ -44,9 +44,11 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         Assert.True(reference.Result.ExitCode == 0, reference.Result.StdErr);
         TokensTable table = TokensCsv.Read(reference.File(ScanOutputs.TokensFile));
         Assert.Equal(Enumerable.Range(0, 512), table.Rows.Select(r => r.TokenId));
-        Assert.Equal(["chat", "completion", "induction"], table.Templates);
+        // A model without a chat template gets the two templates that need no instruction following.
+        Assert.Equal(["completion", "induction"], table.Templates);
         RunInfo info = RunInfo.Read(reference.File(ScanOutputs.RunFile));
-        Assert.Equal(512 * 3, info.Counts.Probes);
+        Assert.Equal(512 * 2, info.Counts.Probes);
+        Assert.All(info.Templates, t => Assert.NotEmpty(t.PrefixIds!));
         Assert.Equal("a8d1258d8eecbcb65097fc8579c0e626ea903d917901dc2b5c9c8e1fe8fbaf6f", info.Model.Sha256);
         Assert.True(info.ProbesPerS > 0);
         // The harvest ran and found byte tokens, the model's under-trained tokens.
@@ -79,6 +81,27 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         Assert.True(r.ExitCode == 0, r.StdErr);
         string committed = Path.Combine(TestPaths.RepoRoot, "reports", "stories260K");
         Assert.Equal(File.ReadAllText(Path.Combine(committed, ScanOutputs.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanOutputs.TokensFile)));
+    }
+
+    [Fact]
+    public void SampledAttemptsGiveARepeatRateAndTheDefaultBatchMakesRoomForThem()
+    {
+        string dir = NewDir("attempts");
+        CliResult r = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", dir, "--tokens", "0-99", "--attempts", "4", "--attempt-temperature", "1",
+            "--no-harvest", "--no-analyze", "--threads", "2");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        RunInfo info = RunInfo.Read(Path.Combine(dir, ScanOutputs.RunFile));
+        Assert.Equal((4, 1.0, 51), (info.Settings.Attempts, info.Settings.AttemptTemperature, info.Settings.Batch));
+        TokensTable table = TokensCsv.Read(Path.Combine(dir, ScanOutputs.TokensFile));
+        Assert.All(table.Rows.SelectMany(row => row.Templates.Values), t => Assert.Contains(t.RepeatRate, new[] { 0, 0.25, 0.5, 0.75, 1 }));
+        Assert.Contains("\"attempts\":[[", File.ReadAllText(Path.Combine(dir, ScanJournal.FileName)), StringComparison.Ordinal);
+
+        CliResult tooBig = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", NewDir("attempts-big"), "--attempts", "4", "--attempt-temperature", "1", "--batch", "64");
+        Assert.Equal(2, tooBig.ExitCode);
+        Assert.Contains("--batch: 64 must be in [1, 51] with 4 attempts", tooBig.StdErr, StringComparison.Ordinal);
+        CliResult greedy = CliProcess.Run("scan", "--model", TestPaths.DefaultModel, "--out", NewDir("attempts-greedy"), "--attempts", "4");
+        Assert.Equal(2, greedy.ExitCode);
+        Assert.Contains("add --attempt-temperature", greedy.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public sealed class RunnerAgreementTests
     {
         double tolerance = exact ? ExactTolerance : FastTolerance;
         using LlamaModel model = LlamaModel.Load(modelPath);
-        var templates = PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")])
-            .Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
+        // Every shipped template, the chat ones rendered as chatml.
+        var templates = TemplateTokens.CreateAll(PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")], chatAvailable: true), model, "chatml");
         int[] all = select(model.Vocabulary.Count);
 
         using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, AnswerTokens, 2, exact));
@@ -76,8 +76,8 @@ public sealed class RunnerAgreementTests
     public void TheBatchedRunnerIsDeterministicWhateverRanBefore()
     {
         using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
-        var templates = PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")])
-            .Select(t => TemplateTokens.Create(t, model.Vocabulary)).ToList();
+        // Every shipped template, the chat ones rendered as chatml.
+        var templates = TemplateTokens.CreateAll(PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")], chatAvailable: true), model, "chatml");
         int[] group = Enumerable.Range(300, 16).ToArray();
 
         using LlamaContext fresh = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2, exact: false));
@@ -92,5 +92,50 @@ public sealed class RunnerAgreementTests
 
         Assert.Equal(direct.Select(r => r.Stats), afterOthers.Select(r => r.Stats)); // bit-identical
         Assert.Equal(direct.Select(r => string.Join(',', r.Answer)), afterOthers.Select(r => string.Join(',', r.Answer)));
+    }
+
+    /// <summary>
+    /// Sampled attempts: the batched runner (attempts as extra sequences in every answer step) draws
+    /// the same answers as the naive one (each attempt decoded alone), since every draw is keyed by
+    /// (seed, template, token, attempt, step), not by a stream; a group size does not change them.
+    /// </summary>
+    [Fact]
+    public void SampledAttemptsAreTheSameBatchedOrNaive()
+    {
+        using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
+        var templates = TemplateTokens.CreateAll(PromptTemplate.LoadAll(["builtin:completion"], chatAvailable: false), model, null);
+        var attempts = AttemptSettings.Create(4, 1.0, seed: 11);
+        int[] ids = new TokenSelection("all", 40, Seed: 3).Resolve(model.Vocabulary.Count);
+
+        using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, AnswerTokens, 2, exact: true));
+        using var naive = new NaiveRunner(naiveContext, AnswerTokens, attempts);
+        var expected = naive.Run(0, templates[0], ids);
+        foreach (int batch in new[] { 40, 9 })
+        {
+            using LlamaContext context = LlamaContext.Create(model, BatchRunner.ContextFor(templates, batch, AnswerTokens, 2, exact: true, attempts));
+            using var batched = new BatchRunner(context, batch, AnswerTokens, attempts);
+            var actual = batched.Run(0, templates[0], ids);
+            int same = 0;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                Assert.Equal(4, actual[i].Attempts!.Length);
+                Assert.All(actual[i].Attempts!, a => Assert.Equal(AnswerTokens, a.Length));
+                if (expected[i].Attempts!.Zip(actual[i].Attempts!).All(p => p.First.SequenceEqual(p.Second))) same++;
+            }
+            Assert.True(same >= ids.Length * 95 / 100, $"batch {batch}: the attempts of {ids.Length - same} of {ids.Length} probes differ");
+        }
+        // They are samples: they differ from each other and from the greedy answer somewhere.
+        Assert.Contains(expected, r => r.Attempts!.Any(a => !a.SequenceEqual(r.Answer)));
+    }
+
+    [Fact]
+    public void AttemptsNeedATemperatureAndRoomForTheirSequences()
+    {
+        Assert.Equal("attempts", Assert.Throws<InputException>(() => AttemptSettings.Create(3, 0, 1)).Parameter);
+        Assert.Equal("attempt-temperature", Assert.Throws<InputException>(() => AttemptSettings.Create(2, -1, 1)).Parameter);
+        Assert.Same(AttemptSettings.Greedy, AttemptSettings.Create(1, 0, 1));
+        Assert.Equal(51, BatchRunner.MaxBatchProbesFor(AttemptSettings.Create(4, 1, 1)));
+        var e = Assert.Throws<InputException>(() => BatchRunner.CheckBatch(64, AttemptSettings.Create(4, 1, 1)));
+        Assert.Contains("64 must be in [1, 51] with 4 attempts", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using AnomalyProbe.Probe.Gguf;
+using AnomalyProbe.Probe.Tests.Support;
 
 namespace AnomalyProbe.Probe.Tests.Untrusted;
 

@@ -1,7 +1,7 @@
 using AnomalyProbe.Probe.Gguf;
 using AnomalyProbe.Probe.Tests.Gguf;
 
-namespace AnomalyProbe.Probe.Tests.Untrusted;
+namespace AnomalyProbe.Probe.Tests.Support;
 
 /// <summary>One tensor as stored: name, ggml type id, shape (ne, innermost first) and data bytes.</summary>
 internal sealed record TensorData(string Name, uint Type, ulong[] Dimensions, byte[] Data);
