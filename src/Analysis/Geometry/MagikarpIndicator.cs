@@ -16,38 +16,35 @@ public static class MagikarpIndicator
     /// <summary>Cosine distance of every row (first principal component removed) to the reference rows' mean.</summary>
     public static double[] Compute(EmbeddingMatrix unembedding, IReadOnlyCollection<int> reference)
     {
+        ArgumentNullException.ThrowIfNull(unembedding);
+        ArgumentNullException.ThrowIfNull(reference);
         if (reference.Count == 0) throw new ArgumentException("the reference set is empty", nameof(reference));
         float[] centroid = TokenGeometry.Centroid(unembedding);
-        Vector<float> pc = FirstPrincipalComponent(unembedding, centroid);
+        double[] pc = FirstPrincipalComponent(unembedding, centroid).Select(x => (double)x).ToArray();
 
-        // Row without its component along pc: r − (r·pc) pc, computed on the fly.
+        // With r' = r − (r·pc) pc and |pc| = 1: r'·m = r·m − (r·pc)(pc·m) and |r'|² = |r|² − (r·pc)²,
+        // so three dot products per row, no projected copy.
         int d = unembedding.Dimensions;
-        float[] Project(int i)
-        {
-            ReadOnlySpan<float> row = unembedding.Row(i);
-            double along = 0;
-            for (int k = 0; k < d; k++) along += (double)row[k] * pc[k];
-            var result = new float[d];
-            for (int k = 0; k < d; k++) result[k] = (float)(row[k] - along * pc[k]);
-            return result;
-        }
-
-        var u = new double[d];
+        var sum = new double[d];
         foreach (int i in reference)
         {
-            float[] r = Project(i);
-            for (int k = 0; k < d; k++) u[k] += r[k];
+            ReadOnlySpan<float> row = unembedding.Row(i);
+            double along = RowKernels.Dot(row, pc);
+            for (int k = 0; k < d; k++) sum[k] += row[k] - along * pc[k];
         }
-        float[] mean = u.Select(x => (float)(x / reference.Count)).ToArray();
-        double meanNorm = Math.Sqrt(TokenGeometry.Dot(mean, mean));
+        double[] mean = sum.Select(x => (double)(float)(x / reference.Count)).ToArray();
+        double meanNorm = Math.Sqrt(mean.Sum(x => x * x));
+        double pcDotMean = pc.Zip(mean, (a, b) => a * b).Sum();
 
         var indicator = new double[unembedding.Rows];
-        for (int i = 0; i < indicator.Length; i++)
+        Parallel.For(0, indicator.Length, i =>
         {
-            float[] r = Project(i);
-            double norm = Math.Sqrt(TokenGeometry.Dot(r, r)) * meanNorm;
-            indicator[i] = norm > 0 ? 1 - TokenGeometry.Dot(r, mean) / norm : 1;
-        }
+            ReadOnlySpan<float> row = unembedding.Row(i);
+            double along = RowKernels.Dot(row, pc);
+            double projectedNorm = Math.Sqrt(Math.Max(0, RowKernels.Dot(row, row) - along * along));
+            double norm = projectedNorm * meanNorm;
+            indicator[i] = norm > 0 ? 1 - (RowKernels.Dot(row, mean) - along * pcDotMean) / norm : 1;
+        });
         return indicator;
     }
 

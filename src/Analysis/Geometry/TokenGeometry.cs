@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace AnomalyProbe.Analysis.Geometry;
 
 /// <summary>Per-token distances in one embedding matrix.</summary>
@@ -11,21 +9,23 @@ public sealed record TokenGeometry(double[] Norm, double[] CentroidDistance, dou
     /// <summary>Measures every row of <paramref name="matrix"/> (under-trained rows sit near the centroid).</summary>
     public static TokenGeometry Measure(EmbeddingMatrix matrix)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
         float[] centroid = Centroid(matrix);
-        double centroidNorm = Math.Sqrt(Dot(centroid, centroid));
+        double centroidSquared = Dot(centroid, centroid), centroidNorm = Math.Sqrt(centroidSquared);
         var norm = new double[matrix.Rows];
         var distance = new double[matrix.Rows];
         var cosine = new double[matrix.Rows];
-        var difference = new float[matrix.Dimensions];
-        for (int i = 0; i < matrix.Rows; i++)
+        // Rows are independent: parallel, and the same numbers whatever the split.
+        Parallel.For(0, matrix.Rows, i =>
         {
             ReadOnlySpan<float> row = matrix.Row(i);
-            norm[i] = Math.Sqrt(Dot(row, row));
-            TensorPrimitives.Subtract(row, centroid, difference);
-            distance[i] = Math.Sqrt(Dot(difference, difference));
+            double squared = Dot(row, row), towards = Dot(row, centroid);
+            norm[i] = Math.Sqrt(squared);
+            // |r − c|² = |r|² − 2 r·c + |c|², clamped where rounding crosses zero.
+            distance[i] = Math.Sqrt(Math.Max(0, squared - 2 * towards + centroidSquared));
             double denominator = norm[i] * centroidNorm;
-            cosine[i] = denominator > 0 ? 1 - Dot(row, centroid) / denominator : 1;
-        }
+            cosine[i] = denominator > 0 ? 1 - towards / denominator : 1;
+        });
         return new TokenGeometry(norm, distance, cosine);
     }
 
@@ -48,10 +48,5 @@ public sealed record TokenGeometry(double[] Norm, double[] CentroidDistance, dou
     }
 
     // Dot products in double: float accumulation over 8192 dims loses digits the statistics see.
-    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double sum = 0;
-        for (int k = 0; k < a.Length; k++) sum += (double)a[k] * b[k];
-        return sum;
-    }
+    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => RowKernels.Dot(a, b);
 }

@@ -131,14 +131,14 @@ public sealed record SelectionDesign(string RankBy, int Population, int[] Candid
         return allocation;
     }
 
-    /// <summary>Parses a count or a percentage of <paramref name="population"/> ("500", "10%", "2.5%").</summary>
+    /// <summary>Parses a count or a percentage of <paramref name="population"/> ("500", "10%", "2.5%"; a percentage is rounded down).</summary>
     public static int ParseCount(string text, int population, string what)
     {
         ArgumentNullException.ThrowIfNull(text);
         string t = text.Trim();
         if (t.EndsWith('%') && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double percent) && percent is >= 0 and <= 100)
         {
-            return (int)Math.Round(population * percent / 100, MidpointRounding.AwayFromZero);
+            return (int)Math.Floor(population * percent / 100 + 1e-9); // rounded down: P% of the probes is never exceeded
         }
         if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int count)) return count;
         throw new FormatException($"'{text}' is not a count or a percentage like 10% ({what})");

@@ -34,7 +34,10 @@ public sealed record FailureEstimate(
 /// finite-population posterior — a Jeffreys Beta(f + ½, n − f + ½) failure rate and the unsampled
 /// N − n tokens Binomial under it — combined over strata by seeded simulation; this stays honest where
 /// a stratum's sample has no failure at all (a normal approximation would give it zero variance).
-/// Recall at K is confirmed / total, with the interval of the same draws.
+/// Recall at K is confirmed / total, with the interval of the same draws. When the failure threshold
+/// was itself chosen from the probes (Otsu), each draw first re-chooses it on a bootstrap resample of
+/// the control sample (within strata) and counts the failures at that threshold, so the interval also
+/// carries the threshold's own uncertainty — large where the data barely separates.
 /// </summary>
 public static class StratifiedEstimate
 {
@@ -66,6 +69,69 @@ public static class StratifiedEstimate
                               "finite-population posterior (Jeffreys Beta prior on its failure rate, unsampled tokens Binomial), 20,000 seeded draws";
         return new FailureEstimate(point, low, high, confirmed, recall, recall is null ? null : recallLow, recall is null ? null : recallHigh,
             probes, vocabulary, candidates, strata.Sum(s => s.Sampled), strata.Count, method);
+    }
+
+    /// <summary>Draws when every draw re-chooses the threshold (each costs a sort of the probes).</summary>
+    public const int ThresholdDraws = 2_000;
+
+    /// <summary>
+    /// The estimate from the probes' best repeat probabilities: <paramref name="candidates"/> (all
+    /// probed) and each stratum's sample with its size. A token fails below <paramref name="threshold"/>;
+    /// <paramref name="rechoose"/> (values and design weights → threshold) is how it was chosen from the
+    /// data, null for a fixed one.
+    /// </summary>
+    public static FailureEstimate Compute(double[] candidates, IReadOnlyList<(int Size, double[] Sampled)> strata, double threshold,
+        Func<double[], double[], double>? rechoose, int probes, int vocabulary, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(strata);
+        int confirmed = candidates.Count(p => p < threshold);
+        var counts = strata.Select(s => new StratumCount(s.Size, s.Sampled.Length, s.Sampled.Count(p => p < threshold))).ToList();
+        FailureEstimate fixedThreshold = Compute(candidates.Length, confirmed, counts, probes, vocabulary, seed);
+        if (rechoose is null) return fixedThreshold;
+
+        var random = new Random(seed);
+        var totals = new double[ThresholdDraws];
+        var recalls = new double[ThresholdDraws];
+        int n = candidates.Length + strata.Sum(s => s.Sampled.Length);
+        var values = new double[n];
+        var weights = new double[n];
+        for (int d = 0; d < ThresholdDraws; d++)
+        {
+            // The threshold this draw's resample would have chosen.
+            candidates.CopyTo(values, 0);
+            Array.Fill(weights, 1.0, 0, candidates.Length);
+            int at = candidates.Length;
+            foreach (var (size, sampled) in strata)
+            {
+                for (int i = 0; i < sampled.Length; i++, at++)
+                {
+                    values[at] = sampled[random.Next(sampled.Length)];
+                    weights[at] = (double)size / sampled.Length;
+                }
+            }
+            double t = rechoose(values, weights);
+            int confirmedHere = candidates.Count(p => p < t);
+            double total = confirmedHere;
+            foreach (var (size, sampled) in strata)
+            {
+                int failed = sampled.Count(p => p < t);
+                total += failed;
+                if (size > sampled.Length) total += Binomial.Sample(random, Beta.Sample(random, failed + 0.5, sampled.Length - failed + 0.5), size - sampled.Length);
+            }
+            totals[d] = total;
+            recalls[d] = total > 0 ? confirmedHere / total : 1;
+        }
+        Array.Sort(totals);
+        Array.Sort(recalls);
+        return fixedThreshold with
+        {
+            FailedTotalCiLow = Quantile(totals, 0.025, upper: false),
+            FailedTotalCiHigh = Quantile(totals, 0.975, upper: true),
+            RecallCiLow = fixedThreshold.RecallAtK is null ? null : Quantile(recalls, 0.025, upper: false),
+            RecallCiHigh = fixedThreshold.RecallAtK is null ? null : Quantile(recalls, 0.975, upper: true),
+            Method = fixedThreshold.Method.Replace("20,000 seeded draws", "2,000 seeded draws, each re-choosing the threshold (Otsu) on a bootstrap resample of the control sample within strata", StringComparison.Ordinal),
+        };
     }
 
     /// <summary>The 2.5 % and 97.5 % points of the simulated total and of confirmed / total.</summary>

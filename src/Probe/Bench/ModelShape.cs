@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AnomalyProbe.Probe.Gguf;
 
 namespace AnomalyProbe.Probe.Bench;
 
@@ -9,13 +10,14 @@ namespace AnomalyProbe.Probe.Bench;
 /// </summary>
 /// <param name="Name">Short name used in the cached file name and to seed the weights: lowercase
 /// letters, digits, '.', '_' and '-'.</param>
-/// <param name="EmbeddingLength">n_embd: a multiple of 32 (the Q8_0 block size).</param>
+/// <param name="EmbeddingLength">n_embd: a multiple of the weight type's block size (32 for Q8_0, 256 for Q4_K).</param>
 /// <param name="LayerCount">n_layer.</param>
 /// <param name="HeadCount">n_head: divides <paramref name="EmbeddingLength"/> into even head sizes.</param>
 /// <param name="KvHeadCount">n_head_kv: divides <paramref name="HeadCount"/>.</param>
-/// <param name="FeedForwardLength">n_ff: a multiple of 32.</param>
+/// <param name="FeedForwardLength">n_ff: a multiple of the block size.</param>
 /// <param name="VocabularySize">n_vocab: at least 259 (3 special and 256 byte tokens).</param>
 /// <param name="ContextLength">n_ctx_train.</param>
+/// <param name="WeightType">What every matrix is quantized to: Q8_0 (default) or Q4_K, the type of most downloaded GGUFs.</param>
 public sealed record ModelShape(
     string Name,
     int EmbeddingLength,
@@ -24,8 +26,18 @@ public sealed record ModelShape(
     int KvHeadCount,
     int FeedForwardLength,
     int VocabularySize = ModelShape.DefaultVocabularySize,
-    int ContextLength = ModelShape.DefaultContextLength)
+    int ContextLength = ModelShape.DefaultContextLength,
+    GgmlType WeightType = GgmlType.Q8_0)
 {
+    /// <summary>The weight types a synthetic model can have, by their spec names.</summary>
+    public static IReadOnlyDictionary<string, GgmlType> WeightTypes { get; } =
+        new Dictionary<string, GgmlType>(StringComparer.OrdinalIgnoreCase) { ["q8_0"] = GgmlType.Q8_0, ["q4_k"] = GgmlType.Q4_K };
+
+    /// <summary>The spec name of <see cref="WeightType"/> (q8_0, q4_k).</summary>
+    public string WeightTypeName => WeightTypes.First(t => t.Value == WeightType).Key;
+
+    private int BlockSize => WeightType == GgmlType.Q4_K ? 256 : 32;
+
     /// <summary>Vocabulary size of the presets, that of Llama 1/2 and TinyLlama.</summary>
     public const int DefaultVocabularySize = 32000;
 
@@ -34,8 +46,6 @@ public sealed record ModelShape(
 
     /// <summary>Smallest vocabulary: &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt; and the 256 byte tokens.</summary>
     public const int MinimumVocabularySize = 3 + 256;
-
-    private const int BlockSize = 32;
 
     /// <summary>Two layers of width 64 with a 32k vocabulary: for tests, loads in milliseconds.</summary>
     public static ModelShape Tiny { get; } = new("tiny", 64, 2, 4, 2, 128);
@@ -53,8 +63,8 @@ public sealed record ModelShape(
 
     /// <summary>
     /// A preset by name (case-insensitive: tiny, 134m, 1b, 7b) or a custom shape written as
-    /// <c>embd=512,layers=8,heads=8,kv=8,ff=1536,vocab=32000,ctx=2048</c> (<c>kv</c> defaults to
-    /// <c>heads</c>, <c>vocab</c> to 32000, <c>ctx</c> to 2048; an optional <c>name=</c> names it,
+    /// <c>embd=512,layers=8,heads=8,kv=8,ff=1536,vocab=32000,ctx=2048,type=q4_k</c> (<c>kv</c> defaults to
+    /// <c>heads</c>, <c>vocab</c> to 32000, <c>ctx</c> to 2048, <c>type</c> to q8_0; an optional <c>name=</c> names it,
     /// otherwise the name is derived from the numbers).
     /// </summary>
     /// <exception cref="ArgumentException">An unknown name, or a spec that is malformed or breaks a rule of <see cref="Validate"/>.</exception>
@@ -104,9 +114,10 @@ public sealed record ModelShape(
     /// <summary>The numbers in the custom-spec syntax of <see cref="Named"/> (without the name):
     /// two shapes with equal specs build identical tensors apart from the seed.</summary>
     public string Spec => string.Create(CultureInfo.InvariantCulture,
-        $"embd={EmbeddingLength},layers={LayerCount},heads={HeadCount},kv={KvHeadCount},ff={FeedForwardLength},vocab={VocabularySize},ctx={ContextLength}");
+        $"embd={EmbeddingLength},layers={LayerCount},heads={HeadCount},kv={KvHeadCount},ff={FeedForwardLength},vocab={VocabularySize},ctx={ContextLength}")
+        + (WeightType == GgmlType.Q8_0 ? "" : $",type={WeightTypeName}");
 
-    /// <summary>Checks the rules the synthetic model and llama.cpp's Q8_0 quantization need.</summary>
+    /// <summary>Checks the rules the synthetic model and llama.cpp's quantization need (rows of whole blocks: it quantizes purely, without fallback types).</summary>
     /// <exception cref="ArgumentException">A rule is broken; the message says which.</exception>
     public void Validate()
     {
@@ -116,11 +127,11 @@ public sealed record ModelShape(
         }
         if (EmbeddingLength < BlockSize || EmbeddingLength % BlockSize != 0)
         {
-            Fail($"embedding length {EmbeddingLength} must be a positive multiple of {BlockSize} (Q8_0 rows)");
+            Fail($"embedding length {EmbeddingLength} must be a positive multiple of {BlockSize} ({WeightTypeName} rows)");
         }
         if (FeedForwardLength < BlockSize || FeedForwardLength % BlockSize != 0)
         {
-            Fail($"feed-forward length {FeedForwardLength} must be a positive multiple of {BlockSize} (Q8_0 rows)");
+            Fail($"feed-forward length {FeedForwardLength} must be a positive multiple of {BlockSize} ({WeightTypeName} rows)");
         }
         if (LayerCount < 1)
         {
@@ -153,6 +164,7 @@ public sealed record ModelShape(
     {
         var values = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         string? name = null;
+        GgmlType type = GgmlType.Q8_0;
         string[] known = ["embd", "layers", "heads", "kv", "ff", "vocab", "ctx"];
         foreach (string item in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -164,9 +176,16 @@ public sealed record ModelShape(
                 name = value.ToLowerInvariant();
                 continue;
             }
+            if (key.Equals("type", StringComparison.OrdinalIgnoreCase))
+            {
+                type = WeightTypes.TryGetValue(value, out GgmlType t)
+                    ? t
+                    : throw new ArgumentException($"model shape spec '{spec}': type '{value}' is not one of {string.Join(", ", WeightTypes.Keys)}", nameof(spec));
+                continue;
+            }
             if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"model shape spec '{spec}': unknown key '{key}' (keys: {string.Join(", ", known)}, name)", nameof(spec));
+                throw new ArgumentException($"model shape spec '{spec}': unknown key '{key}' (keys: {string.Join(", ", known)}, type, name)", nameof(spec));
             }
             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number))
             {
@@ -190,7 +209,8 @@ public sealed record ModelShape(
             KvHeadCount: values.GetValueOrDefault("kv", heads),
             FeedForwardLength: Required("ff"),
             VocabularySize: values.GetValueOrDefault("vocab", DefaultVocabularySize),
-            ContextLength: values.GetValueOrDefault("ctx", DefaultContextLength));
+            ContextLength: values.GetValueOrDefault("ctx", DefaultContextLength),
+            WeightType: type);
         shape = shape with { Name = name ?? DerivedName(shape) };
         shape.Validate();
         return shape;

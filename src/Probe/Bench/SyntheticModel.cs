@@ -7,7 +7,7 @@ namespace AnomalyProbe.Probe.Bench;
 /// <summary>
 /// Synthetic llama-architecture models of a given <see cref="ModelShape"/> for benchmarks: a
 /// 32k-token SentencePiece-style vocabulary, deterministic pseudo-random weights, quantized to
-/// Q8_0 by llama.cpp and cached on disk, so a benchmark gets realistic sizes and timings without
+/// Q8_0 (or Q4_K) by llama.cpp and cached on disk, so a benchmark gets realistic sizes and timings without
 /// downloading a model.
 /// </summary>
 public static class SyntheticModel
@@ -36,7 +36,7 @@ public static class SyntheticModel
     public static string FileName(ModelShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        return $"llama-{shape.Name}-q8_0.gguf";
+        return $"llama-{shape.Name}-{shape.WeightTypeName}.gguf";
     }
 
     /// <summary>Where <see cref="GetOrCreate"/> keeps the model of <paramref name="shape"/> (whether or not it exists yet).</summary>
@@ -44,7 +44,7 @@ public static class SyntheticModel
         Path.GetFullPath(Path.Combine(cacheDirectory ?? DefaultCacheDirectory, FileName(shape)));
 
     /// <summary>
-    /// The path of the Q8_0 model of <paramref name="shape"/>, creating it first unless a valid
+    /// The path of the quantized model of <paramref name="shape"/>, creating it first unless a valid
     /// copy is cached.
     /// </summary>
     /// <remarks>
@@ -52,15 +52,15 @@ public static class SyntheticModel
     /// same shape and generator version; anything else (a truncated file, another shape of the
     /// same name) is rebuilt. Building writes an F32 staging file next to the cache entry,
     /// quantizes it with <c>llama_model_quantize</c> (every matrix, the embeddings and output
-    /// included, to Q8_0), deletes the staging file and renames the result into place, so the
+    /// included, to the shape's weight type), deletes the staging file and renames the result into place, so the
     /// cache never holds a partial file. A lock file serialises builders of one shape across
     /// threads and processes; a second caller waits and then reuses the first one's file.
-    /// Disk use while building: the F32 size (4 bytes a parameter) plus the Q8_0 size.
+    /// Disk use while building: the F32 size (4 bytes a parameter) plus the quantized size.
     /// </remarks>
     /// <param name="shape">The model shape.</param>
     /// <param name="cacheDirectory">Cache folder (created if missing); default <see cref="DefaultCacheDirectory"/>.</param>
     /// <param name="progress">Told what is happening (reuse, waiting, writing, quantizing), in a line each.</param>
-    /// <returns>The full path of the cached Q8_0 GGUF.</returns>
+    /// <returns>The full path of the cached GGUF.</returns>
     /// <exception cref="ArgumentException">The shape breaks a rule of <see cref="ModelShape.Validate"/>.</exception>
     /// <exception cref="IOException">Not enough disk space, or the cache cannot be written.</exception>
     /// <exception cref="LlamaException">llama.cpp failed to quantize.</exception>
@@ -120,9 +120,9 @@ public static class SyntheticModel
             }
             foreach (string name in (string[])["token_embd.weight", "output.weight"])
             {
-                if (file.FindTensor(name)?.Type is not GgmlType.Q8_0)
+                if (file.FindTensor(name)?.Type != shape.WeightType)
                 {
-                    return $"{name} is not Q8_0";
+                    return $"{name} is not {shape.WeightTypeName}";
                 }
             }
             return null;
@@ -140,8 +140,9 @@ public static class SyntheticModel
         DeleteLeftovers(path);
 
         long f32Bytes = SyntheticGguf.DataSize(shape);
-        long q8Bytes = shape.ParameterCount / 32 * 34;
-        RequireFreeSpace(directory, f32Bytes + q8Bytes + (64L << 20));
+        GgmlTypeInfo info = GgmlTypeInfo.Get(shape.WeightType);
+        long quantizedBytes = shape.ParameterCount / info.BlockSize * info.TypeSize;
+        RequireFreeSpace(directory, f32Bytes + quantizedBytes + (64L << 20));
 
         string unique = Guid.NewGuid().ToString("N");
         string staging = $"{path}.{unique}.f32{TemporarySuffix}";
@@ -150,8 +151,10 @@ public static class SyntheticModel
         {
             progress?.Invoke($"creating synthetic model {shape}: writing F32 staging file ({f32Bytes / (1024.0 * 1024.0):F0} MiB)");
             SyntheticGguf.WriteF32(shape, staging, progress);
-            progress?.Invoke($"quantizing to Q8_0 ({Environment.ProcessorCount} threads)");
-            ModelQuantizer.Quantize(staging, quantized, LlamaFileType.MostlyQ8_0, Environment.ProcessorCount);
+            progress?.Invoke($"quantizing to {shape.WeightType} ({Environment.ProcessorCount} threads)");
+            // Pure quantization: with MostlyQ4_K_M every matrix becomes Q4_K (no per-tensor mixture).
+            LlamaFileType fileType = shape.WeightType == GgmlType.Q4_K ? LlamaFileType.MostlyQ4_K_M : LlamaFileType.MostlyQ8_0;
+            ModelQuantizer.Quantize(staging, quantized, fileType, Environment.ProcessorCount);
             File.Delete(staging);
             using (var written = new FileStream(quantized, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
             {
@@ -197,7 +200,7 @@ public static class SyntheticModel
         {
             throw new IOException(
                 $"building the synthetic model in {directory} needs about {bytes / (1024.0 * 1024 * 1024):F1} GiB of free disk " +
-                $"(F32 staging plus Q8_0), but only {available / (1024.0 * 1024 * 1024):F1} GiB is available");
+                $"(F32 staging plus the quantized copy), but only {available / (1024.0 * 1024 * 1024):F1} GiB is available");
         }
     }
 

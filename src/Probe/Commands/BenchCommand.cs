@@ -19,7 +19,7 @@ internal static class BenchCommand
         Option<string?> synthetic = new("--synthetic")
         {
             Description = $"Benchmark a llama-shaped model with random weights instead: {string.Join(", ", ModelShape.Presets.Select(p => p.Name))} " +
-                          "or a spec like embd=512,layers=8,heads=8,ff=1536 (written once, Q8_0, into ~/.cache/anomalyprobe/synthetic)",
+                          "or a spec like embd=512,layers=8,heads=8,ff=1536 (add type=q4_k for Q4_K weights instead of Q8_0; written once into ~/.cache/anomalyprobe/synthetic)",
             HelpName = "SHAPE",
         };
         Option<string[]> templates = CommonOptions.Templates(PromptTemplate.BuiltInSpec);

@@ -139,7 +139,8 @@ public static class ScanOutputs
             FinishedUtc = timing.FinishedUtc,
             ElapsedS = (timing.FinishedUtc - timing.StartedUtc).TotalSeconds,
             ProbesPerS = timing.ProbeSeconds > 0 ? timing.Probes / timing.ProbeSeconds : 0,
-            Estimate = settings.Design is { } design ? Estimate(design, table, journal.Probes.Count, settings.Tokens.Seed) : null,
+            // A shard holds only part of the sample: the estimate is the merged scan's.
+            Estimate = settings.Design is { } design && shard.Count == 1 ? Estimate(design, table, threshold, journal.Probes.Count, settings.Tokens.Seed) : null,
         };
         info.Write(Path.Combine(directory, RunFile));
         return info;
@@ -154,15 +155,22 @@ public static class ScanOutputs
             && Verdict(p.Answer, vocabulary.TokenToPiece(p.Token, special: true), TextRepetition.ClosingMark(templates[p.TemplateIndex].Suffix), vocabulary) == Repetition.TooShort);
     }
 
-    /// <summary>What a two-stage scan's probes say about the whole selection (<see cref="StratifiedEstimate"/>).</summary>
-    public static FailureEstimate Estimate(SelectionDesign design, TokensTable table, int probes, int seed)
+    /// <summary>
+    /// What a two-stage scan's probes say about the whole selection (<see cref="StratifiedEstimate"/>);
+    /// with an automatic threshold the interval includes the threshold's own sampling uncertainty.
+    /// </summary>
+    public static FailureEstimate Estimate(SelectionDesign design, TokensTable table, FailureThreshold threshold, int probes, int seed)
     {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(table);
-        var failed = table.Rows.Where(r => r.Failed).Select(r => r.TokenId).ToHashSet();
-        int confirmed = design.Candidates.Count(failed.Contains);
-        var strata = design.Strata.Select(s => new StratumCount(s.Size, s.Sampled.Length, s.Sampled.Count(failed.Contains))).ToList();
-        return StratifiedEstimate.Compute(design.Candidates.Length, confirmed, strata, probes, design.Population, seed);
+        ArgumentNullException.ThrowIfNull(threshold);
+        var best = table.Rows.ToDictionary(r => r.TokenId, r => r.RepeatProb);
+        double[] candidates = design.Candidates.Select(id => best[id]).ToArray();
+        var strata = design.Strata.Select(s => (s.Size, s.Sampled.Select(id => best[id]).ToArray())).ToList();
+        Func<double[], double[], double>? rechoose = threshold.Method == ThresholdMethod.AutoOtsu
+            ? (values, weights) => FailureThreshold.Choose(values, weights).OrFixed().Value
+            : null;
+        return StratifiedEstimate.Compute(candidates, strata, threshold.Value, rechoose, probes, design.Population, seed);
     }
 
     /// <summary>"auto" (Otsu on log10 p, falling back to 0.01 when the data has no two groups) or a probability.</summary>

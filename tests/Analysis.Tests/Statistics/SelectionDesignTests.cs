@@ -40,6 +40,7 @@ public sealed class SelectionDesignTests
     [Theory]
     [InlineData("10%", 512, 51)]
     [InlineData("2.5%", 1000, 25)]
+    [InlineData("10%", 14019, 1401)]
     [InlineData("300", 512, 300)]
     public void CountsAndPercentagesParse(string text, int population, int expected) =>
         Assert.Equal(expected, SelectionDesign.ParseCount(text, population, "candidates"));

@@ -65,7 +65,7 @@ public sealed class ModelShapeTests
     [Fact]
     public void TheSpecOfAShapeParsesBackToIt()
     {
-        foreach (ModelShape shape in ModelShape.Presets)
+        foreach (ModelShape shape in ModelShape.Presets.Append(ModelShape.Named("embd=256,layers=1,heads=4,ff=512,type=Q4_K")))
         {
             Assert.Equal(shape with { Name = "x" }, ModelShape.Named(shape.Spec + ",name=x"));
         }
@@ -83,6 +83,8 @@ public sealed class ModelShapeTests
     [InlineData("embd=64,layers=2,heads=4,ff=-1", "'ff' needs a non-negative integer")]
     [InlineData("embd=64,layers=2,heads=4,ff=128,ff=64", "'ff' is given twice")]
     [InlineData("embd=64,layers=2,heads=4,ff=128,name=a/b", "name 'a/b'")]
+    [InlineData("embd=64,layers=2,heads=4,ff=256,type=q4_k", "embedding length 64 must be a positive multiple of 256 (q4_k rows)")]
+    [InlineData("embd=64,layers=2,heads=4,ff=128,type=q2_k", "type 'q2_k' is not one of q8_0, q4_k")]
     public void ABadSpecSaysWhatIsWrong(string spec, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => ModelShape.Named(spec));

@@ -41,6 +41,21 @@ public sealed class SyntheticModelTests(TinyModelFixture tiny) : IClassFixture<T
     }
 
     [Fact]
+    public void AQ4_KShapeIsQuantizedToQ4_KAndLoads()
+    {
+        ModelShape shape = ModelShape.Named("embd=256,layers=1,heads=4,ff=256,vocab=300,type=q4_k");
+        string path = SyntheticModel.GetOrCreate(shape, _scratch);
+        Assert.EndsWith("-q4_k.gguf", path, StringComparison.Ordinal);
+        using (GgufFile file = GgufFile.Open(path))
+        {
+            Assert.Equal(GgmlType.Q4_K, file.FindTensor("token_embd.weight")!.Type);
+            Assert.Equal(GgmlType.Q4_K, file.FindTensor("blk.0.ffn_down.weight")!.Type);
+        }
+        using var model = LlamaModel.Load(path);
+        Assert.Equal(300, model.Vocabulary.Count);
+    }
+
+    [Fact]
     public void TheSecondCallReusesTheCachedFile()
     {
         var progress = new List<string>();
