@@ -35,6 +35,10 @@ internal static class ScanSummary
                 string.Join(", ", emitted.Take(5).Select(r => $"{r.Piece} ×{r.NegTempHits}")));
         }
         if (info.Estimate is { } e) lines.Insert(2, EstimateLine(e));
+        else if (info.Settings.TwoStage is not null && info.Settings.Shard is { } shard)
+        {
+            lines.Insert(2, $"estimate: after merge (shard {shard} holds part of the sample)");
+        }
         foreach (string line in lines) output.WriteLine(line);
         var lowest = new Table().Title("most anomalous (lowest repeat_prob; ties by the other evidence)").AddColumns("id", "piece", "type", "repeat_prob", "text", "said instead");
         foreach (AnomalousGroup group in AnomalyRanking.Top(table.Rows, 10))

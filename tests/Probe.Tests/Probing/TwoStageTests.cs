@@ -69,7 +69,12 @@ public sealed class TwoStageTests : IDisposable
         Assert.Contains("plan: 200 probes in", one.StdErr, StringComparison.Ordinal);
 
         string[] shards = [Path.Combine(_root, "s0"), Path.Combine(_root, "s1")];
-        for (int i = 0; i < 2; i++) Assert.Equal(0, CliProcess.Run(["scan", "--out", shards[i], "--shard", $"{i}/2", .. common]).ExitCode);
+        for (int i = 0; i < 2; i++)
+        {
+            CliResult shard = CliProcess.Run(["scan", "--out", shards[i], "--shard", $"{i}/2", .. common]);
+            Assert.True(shard.ExitCode == 0, shard.StdErr);
+            Assert.Contains($"estimate: after merge (shard {i}/2", shard.StdOut, StringComparison.Ordinal);
+        }
         string merged = Path.Combine(_root, "merged");
         CliResult m = CliProcess.Run("merge", shards[0], shards[1], "--out", merged);
         Assert.True(m.ExitCode == 0, m.StdErr);
