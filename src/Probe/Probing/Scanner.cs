@@ -70,13 +70,8 @@ public static class Scanner
         int probes = 0;
         if (remaining.Count > 0)
         {
-            ContextOptions options = settings.Naive
-                ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
-                : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling);
-            using LlamaContext context = LlamaContext.Create(model, options);
-            using IProbeRunner runner = settings.Naive
-                ? new NaiveRunner(context, settings.AnswerTokens, settings.Sampling)
-                : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens, settings.Sampling);
+            using RunnerSession session = RunnerSession.Open(model, settings, templates, threads);
+            IProbeRunner runner = session.Runner;
             foreach (ProbeGroup group in remaining)
             {
                 if (cancellation.IsCancellationRequested) return new ScanOutcome(true, probes, clock.Elapsed.TotalSeconds, journal.Path);
@@ -114,13 +109,8 @@ public static class Scanner
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         var templates = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
-        ContextOptions options = settings.Naive
-            ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
-            : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling);
-        using LlamaContext context = LlamaContext.Create(model, options);
-        using IProbeRunner runner = settings.Naive
-            ? new NaiveRunner(context, settings.AnswerTokens, settings.Sampling)
-            : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens, settings.Sampling);
+        using RunnerSession session = RunnerSession.Open(model, settings, templates, threads);
+        IProbeRunner runner = session.Runner;
         int[] group = ids[..Math.Min(ids.Length, settings.Naive ? 8 : settings.BatchProbes)];
         var clock = Stopwatch.StartNew();
         for (int t = 0; t < templates.Count; t++) runner.Run(t, templates[t], group);
