@@ -1,3 +1,4 @@
+using System.Globalization;
 using MathNet.Numerics.Distributions;
 
 namespace AnomalyProbe.Analysis.Statistics;
@@ -44,6 +45,9 @@ public static class StratifiedEstimate
     /// <summary>Simulation draws for the intervals.</summary>
     public const int Draws = 20_000;
 
+    private const string MethodPrefix = "stratified expansion estimate (confirmed candidates + Σ N_h·f_h/n_h); 95 % intervals from each stratum's " +
+                                        "finite-population posterior (Jeffreys Beta prior on its failure rate, unsampled tokens Binomial), ";
+
     /// <summary>The point estimate Σ: confirmed + Σ N_h f_h / n_h.</summary>
     public static double PointEstimate(int confirmed, IReadOnlyList<StratumCount> strata)
     {
@@ -65,10 +69,8 @@ public static class StratifiedEstimate
         double point = PointEstimate(confirmed, strata);
         var (low, high, recallLow, recallHigh) = Interval(confirmed, strata, seed);
         double? recall = point > 0 ? confirmed / point : null;
-        const string method = "stratified expansion estimate (confirmed candidates + Σ N_h·f_h/n_h); 95 % intervals from each stratum's " +
-                              "finite-population posterior (Jeffreys Beta prior on its failure rate, unsampled tokens Binomial), 20,000 seeded draws";
         return new FailureEstimate(point, low, high, confirmed, recall, recall is null ? null : recallLow, recall is null ? null : recallHigh,
-            probes, vocabulary, candidates, strata.Sum(s => s.Sampled), strata.Count, method);
+            probes, vocabulary, candidates, strata.Sum(s => s.Sampled), strata.Count, MethodPrefix + string.Create(CultureInfo.InvariantCulture, $"{Draws:N0}") + " seeded draws");
     }
 
     /// <summary>Draws when every draw re-chooses the threshold (each costs a sort of the probes).</summary>
@@ -112,15 +114,8 @@ public static class StratifiedEstimate
             }
             double t = rechoose(values, weights);
             int confirmedHere = candidates.Count(p => p < t);
-            double total = confirmedHere;
-            foreach (var (size, sampled) in strata)
-            {
-                int failed = sampled.Count(p => p < t);
-                total += failed;
-                if (size > sampled.Length) total += Binomial.Sample(random, Beta.Sample(random, failed + 0.5, sampled.Length - failed + 0.5), size - sampled.Length);
-            }
-            totals[d] = total;
-            recalls[d] = total > 0 ? confirmedHere / total : 1;
+            totals[d] = DrawTotal(random, confirmedHere, strata.Select(x => new StratumCount(x.Size, x.Sampled.Length, x.Sampled.Count(p => p < t))));
+            recalls[d] = totals[d] > 0 ? confirmedHere / totals[d] : 1;
         }
         Array.Sort(totals);
         Array.Sort(recalls);
@@ -130,7 +125,7 @@ public static class StratifiedEstimate
             FailedTotalCiHigh = Quantile(totals, 0.975, upper: true),
             RecallCiLow = fixedThreshold.RecallAtK is null ? null : Quantile(recalls, 0.025, upper: false),
             RecallCiHigh = fixedThreshold.RecallAtK is null ? null : Quantile(recalls, 0.975, upper: true),
-            Method = fixedThreshold.Method.Replace("20,000 seeded draws", "2,000 seeded draws, each re-choosing the threshold (Otsu) on a bootstrap resample of the control sample within strata", StringComparison.Ordinal),
+            Method = MethodPrefix + string.Create(CultureInfo.InvariantCulture, $"{ThresholdDraws:N0}") + " seeded draws, each re-choosing the threshold (Otsu) on a bootstrap resample of the control sample within strata",
         };
     }
 
@@ -143,22 +138,29 @@ public static class StratifiedEstimate
         var recalls = new double[Draws];
         for (int d = 0; d < Draws; d++)
         {
-            double total = confirmed;
-            foreach (StratumCount s in strata)
-            {
-                total += s.Failed;
-                int unsampled = s.Size - s.Sampled;
-                if (unsampled == 0) continue;
-                double rate = Beta.Sample(random, s.Failed + 0.5, s.Sampled - s.Failed + 0.5);
-                total += Binomial.Sample(random, rate, unsampled);
-            }
-            totals[d] = total;
-            recalls[d] = total > 0 ? confirmed / total : 1;
+            totals[d] = DrawTotal(random, confirmed, strata);
+            recalls[d] = totals[d] > 0 ? confirmed / totals[d] : 1;
         }
         Array.Sort(totals);
         Array.Sort(recalls);
         return (Quantile(totals, 0.025, upper: false), Quantile(totals, 0.975, upper: true),
             Quantile(recalls, 0.025, upper: false), Quantile(recalls, 0.975, upper: true));
+    }
+
+    // One draw of the whole selection's failures: the confirmed ones, each stratum's sampled failures,
+    // and its unsampled tokens Binomial under a Jeffreys Beta failure rate.
+    private static double DrawTotal(Random random, int confirmed, IEnumerable<StratumCount> strata)
+    {
+        double total = confirmed;
+        foreach (StratumCount s in strata)
+        {
+            total += s.Failed;
+            int unsampled = s.Size - s.Sampled;
+            if (unsampled == 0) continue;
+            double rate = Beta.Sample(random, s.Failed + 0.5, s.Sampled - s.Failed + 0.5);
+            total += Binomial.Sample(random, rate, unsampled);
+        }
+        return total;
     }
 
     // An empirical quantile of sorted draws, rounded outwards (the interval errs wide, never narrow).

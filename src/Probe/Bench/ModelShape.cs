@@ -36,7 +36,7 @@ public sealed record ModelShape(
     /// <summary>The spec name of <see cref="WeightType"/> (q8_0, q4_k).</summary>
     public string WeightTypeName => WeightTypes.First(t => t.Value == WeightType).Key;
 
-    private int BlockSize => WeightType == GgmlType.Q4_K ? 256 : 32;
+    private int BlockSize => GgmlTypeInfo.Get(WeightType).BlockSize;
 
     /// <summary>Vocabulary size of the presets, that of Llama 1/2 and TinyLlama.</summary>
     public const int DefaultVocabularySize = 32000;
@@ -124,6 +124,10 @@ public sealed record ModelShape(
         if (string.IsNullOrEmpty(Name) || Name.Length > 64 || !Name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-') || Name[0] == '.')
         {
             Fail($"name '{Name}' must be 1 to 64 characters of a-z, 0-9, '.', '_' and '-' (it becomes part of a file name)");
+        }
+        if (!WeightTypes.Values.Contains(WeightType))
+        {
+            Fail($"weight type {WeightType} is not one of {string.Join(", ", WeightTypes.Keys)}");
         }
         if (EmbeddingLength < BlockSize || EmbeddingLength % BlockSize != 0)
         {
