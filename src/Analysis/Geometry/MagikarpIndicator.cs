@@ -32,7 +32,7 @@ public static class MagikarpIndicator
             double along = RowKernels.Dot(row, pc);
             for (int k = 0; k < d; k++) sum[k] += row[k] - along * pc[k];
         }
-        double[] mean = sum.Select(x => (double)(float)(x / reference.Count)).ToArray();
+        double[] mean = sum.Select(x => x / reference.Count).ToArray();
         double meanNorm = Math.Sqrt(mean.Sum(x => x * x));
         double pcDotMean = pc.Zip(mean, (a, b) => a * b).Sum();
 

@@ -63,6 +63,13 @@ public sealed class ModelShapeTests
     }
 
     [Fact]
+    public void AWeightTypeWithoutASyntheticBuildIsRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (ModelShape.Tiny with { WeightType = AnomalyProbe.Probe.Gguf.GgmlType.F16 }).Validate());
+        Assert.Contains("weight type F16 is not one of q8_0, q4_k", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheSpecOfAShapeParsesBackToIt()
     {
         foreach (ModelShape shape in ModelShape.Presets.Append(ModelShape.Named("embd=256,layers=1,heads=4,ff=512,type=Q4_K")))
