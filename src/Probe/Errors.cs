@@ -13,6 +13,8 @@ public static class ExitCodes
     public const int NativeAbort = 3;
     /// <summary>Stopped by Ctrl-C (128 + SIGINT), with finished work kept.</summary>
     public const int Interrupted = 130;
+    /// <summary>Stopped by SIGTERM (128 + 15: a scheduler's scancel, preemption or time limit), with finished work kept.</summary>
+    public const int Terminated = 143;
 }
 
 /// <summary>

@@ -24,7 +24,9 @@ public static class PrincipalComponents
     /// <param name="count">Components wanted.</param>
     /// <param name="maxIterations">Passes over the rows at most.</param>
     /// <param name="tolerance">Converged when each wanted component moves by less than this (1 − |cos| between iterations).</param>
-    public static Vector<float>[] Top(EmbeddingMatrix matrix, float[] centroid, int count, int maxIterations = 60, double tolerance = 1e-9)
+    /// <param name="cancellation">Checked before each pass (a pass over a 128k-row matrix takes seconds).</param>
+    public static Vector<float>[] Top(EmbeddingMatrix matrix, float[] centroid, int count, int maxIterations = 60, double tolerance = 1e-9,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -39,6 +41,7 @@ public static class PrincipalComponents
         double[][]? ritz = null;
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
+            cancellation.ThrowIfCancellationRequested();
             double[][] product = CovarianceTimes(matrix, centroid, basis);
             // Rayleigh–Ritz: H = Vᵀ C V, its eigenvectors S sorted by eigenvalue; the Ritz vectors V S approximate the components.
             var h = Matrix<double>.Build.Dense(p, p, (a, b) => Dot(basis[a], product[b]));

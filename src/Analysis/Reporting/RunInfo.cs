@@ -59,7 +59,8 @@ public sealed record RunInfo
     {
         if (StartedUtc.Kind != DateTimeKind.Utc || FinishedUtc.Kind != DateTimeKind.Utc)
             throw new ArgumentException("StartedUtc and FinishedUtc must be UTC (DateTimeKind.Utc).");
-        File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Json) + "\n");
+        AtomicFile.Write(path, stream => stream.Write(text));
     }
 
     /// <summary>Reads run.json.</summary>

@@ -15,14 +15,17 @@ public sealed record RunSettings
     /// <summary>Probes per batch.</summary>
     public required int Batch { get; init; }
 
-    /// <summary>CPU threads (0 = all cores).</summary>
-    public required int Threads { get; init; }
+    /// <summary>CPU threads; a merge's is its shards' when they agree, else null.</summary>
+    public required int? Threads { get; init; }
 
     /// <summary>Model layers offloaded to a GPU (0 on CPU).</summary>
     public int GpuLayers { get; init; }
 
     /// <summary>Shard as "i/n"; null when unsharded.</summary>
     public string? Shard { get; init; }
+
+    /// <summary>How many shard scans a merge combined; null for a scan.</summary>
+    public int? MergedShards { get; init; }
 
     /// <summary>Probe runner: "batched" or "naive".</summary>
     public required string Runner { get; init; }

@@ -38,9 +38,11 @@ public static partial class TokensCsv
     public static void Write(string path, TokensTable table)
     {
         var rows = Validate(table);
-        using var stream = File.Create(path);
-        using var csv = CsvWriter.Create(stream, CsvFormat.WriterOptions);
-        WriteAll(csv, table, rows);
+        AtomicFile.Write(path, stream =>
+        {
+            using var csv = CsvWriter.Create(stream, CsvFormat.WriterOptions, leaveOpen: true);
+            WriteAll(csv, table, rows);
+        });
     }
 
     /// <summary>Writes <paramref name="table"/> to <paramref name="writer"/>, which stays open.</summary>

@@ -25,12 +25,12 @@ internal static class AnalyzeCommand
         {
             scan, model, reference,
         };
-        command.SetAction(parse => CommandRunner.Execute(parse, () =>
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
             CommonOptions.InitializeRuntime(parse);
-            Print(ScanAnalysis.Run(new AnalysisRequest(parse.GetValue(scan)!, parse.GetValue(model), parse.GetValue(reference))), Console.Out);
+            Print(ScanAnalysis.Run(new AnalysisRequest(parse.GetValue(scan)!, parse.GetValue(model), parse.GetValue(reference)), cancellation), Console.Out);
             return ExitCodes.Ok;
-        }));
+        })));
         return command;
     }
 

@@ -10,7 +10,7 @@ internal static partial class Cli
     {
         var root = new RootCommand(
             "AnomalyProbe: find a language model's anomalous (glitch, under-trained) tokens with llama.cpp. " +
-            "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 llama.cpp aborted on a malformed model, 130 interrupted.")
+            "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 llama.cpp aborted on a malformed model, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.")
         {
             CommonOptions.Verbose,
             CommonOptions.LlamaDir,
@@ -38,7 +38,9 @@ internal static partial class Cli
             foreach (var error in parse.Errors) Console.Error.WriteLine($"anomalyprobe: error: {Plain(error.Message)} (see '{help}')");
             return ExitCodes.BadInput;
         }
-        return parse.InvokeAsync().GetAwaiter().GetResult();
+        using Termination termination = Termination.Listen();
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null }; // ours: see Termination
+        return termination.ExitCode(parse.InvokeAsync(invocation, termination.Token).GetAwaiter().GetResult());
     }
 
     private static string CommandPath(Command command)

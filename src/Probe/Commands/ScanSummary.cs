@@ -39,6 +39,7 @@ internal static class ScanSummary
         {
             lines.Insert(2, $"estimate: after merge (shard {shard} holds part of the sample)");
         }
+        if (info.Settings.Shard is { } part) lines.Add($"analysis: after merge (shard {part} holds part of the scan)");
         foreach (string line in lines) output.WriteLine(line);
         var lowest = new Table().Title("most anomalous (lowest repeat_prob; ties by the other evidence)").AddColumns("id", "piece", "type", "repeat_prob", "text", "said instead");
         foreach (AnomalousGroup group in AnomalyRanking.Top(table.Rows, 10))

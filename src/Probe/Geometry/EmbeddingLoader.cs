@@ -17,17 +17,17 @@ public sealed record ModelEmbeddings(EmbeddingMatrix Input, EmbeddingMatrix Outp
     /// Reads both matrices from <paramref name="file"/>, streaming rows through ggml's dequantizer in
     /// chunks: each matrix is held once, as float32, never twice.
     /// </summary>
-    public static ModelEmbeddings Load(GgufFile file, int vocabularySize)
+    public static ModelEmbeddings Load(GgufFile file, int vocabularySize, CancellationToken cancellation = default)
     {
         GgufTensorInfo input = file.FindTensor(InputTensor) ?? throw new InputException($"'{file.Path}' has no {InputTensor}: no embedding geometry without weights");
         GgufTensorInfo? output = file.FindTensor(OutputTensor);
-        EmbeddingMatrix inputMatrix = Read(file, input, vocabularySize);
+        EmbeddingMatrix inputMatrix = Read(file, input, vocabularySize, cancellation);
         return output is null
             ? new ModelEmbeddings(inputMatrix, inputMatrix, Tied: true)
-            : new ModelEmbeddings(inputMatrix, Read(file, output, vocabularySize), Tied: false);
+            : new ModelEmbeddings(inputMatrix, Read(file, output, vocabularySize, cancellation), Tied: false);
     }
 
-    private static EmbeddingMatrix Read(GgufFile file, GgufTensorInfo tensor, int vocabularySize)
+    private static EmbeddingMatrix Read(GgufFile file, GgufTensorInfo tensor, int vocabularySize, CancellationToken cancellation)
     {
         if (tensor.Dimensions.Count != 2) throw new InputException($"{tensor.Name} is not a matrix ({tensor.Dimensions.Count} dimensions)");
         // Rows past the vocabulary are padding some converters add; rows short of it are an error.
@@ -37,6 +37,7 @@ public sealed record ModelEmbeddings(EmbeddingMatrix Input, EmbeddingMatrix Outp
         int chunk = Math.Max(1, (16 << 20) / (dims * sizeof(float))); // ~16 MiB per read
         for (int row = 0; row < vocabularySize;)
         {
+            cancellation.ThrowIfCancellationRequested();
             // A read never crosses a storage block: it stops at the block's end.
             int blockEnd = (row / matrix.RowsPerBlock + 1) * matrix.RowsPerBlock;
             int count = Math.Min(Math.Min(chunk, vocabularySize - row), blockEnd - row);

@@ -25,8 +25,11 @@ public sealed record AnalysisResult(string TokensPath, IReadOnlyList<string> Mea
 /// </summary>
 public static class ScanAnalysis
 {
-    /// <summary>Runs the analysis; <see cref="InputException"/> when the scan or the model is not there.</summary>
-    public static AnalysisResult Run(AnalysisRequest request)
+    /// <summary>
+    /// Runs the analysis; <see cref="InputException"/> when the scan or the model is not there,
+    /// OperationCanceledException when <paramref name="cancellation"/> fires (tokens.csv is then as it was).
+    /// </summary>
+    public static AnalysisResult Run(AnalysisRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         string tokensPath = Path.Combine(request.ScanDirectory, ScanOutputs.TokensFile);
@@ -53,7 +56,7 @@ public static class ScanAnalysis
 
         using LlamaModel model = LlamaModel.Load(modelPath, vocabOnly: true);
         using GgufFile file = GgufFile.Open(model.Path);
-        GeometryMeasures geometry = EmbeddingGeometry.Compute(file, model.Vocabulary, request.ReferenceFile);
+        GeometryMeasures geometry = EmbeddingGeometry.Compute(file, model.Vocabulary, request.ReferenceFile, cancellation);
         TokensTable analyzed = AnalysisFiles.WithGeometryColumns(table, geometry);
         TokensCsv.Write(tokensPath, analyzed);
         AnalysisFiles.Write(request.ScanDirectory, info, analyzed, geometry, info.Settings.Seed);

@@ -42,8 +42,11 @@ public static class NegativeHarvest
         return prompts;
     }
 
-    /// <summary>Emission counts per token id (ids never emitted are absent).</summary>
-    public static Dictionary<int, int> Run(LlamaModel model, HarvestSettings settings, int threads)
+    /// <summary>
+    /// Emission counts per token id (ids never emitted are absent); null when <paramref name="cancellation"/>
+    /// fired first (checked after every token: a harvest on a big model outlasts a scheduler's grace period).
+    /// </summary>
+    public static Dictionary<int, int>? Run(LlamaModel model, HarvestSettings settings, int threads, CancellationToken cancellation = default)
     {
         var counts = new Dictionary<int, int>();
         Vocabulary vocabulary = model.Vocabulary;
@@ -60,7 +63,8 @@ public static class NegativeHarvest
                 var sampler = new TokenSampler(new SamplingOptions(t, Seed: settings.Seed), candidates);
                 int room = context.ContextSize - prompt.Length;
                 generator.Generate(prompt, sampler, Math.Min(settings.TokensPerRun, room),
-                    token => counts[token.Choice.Token] = counts.GetValueOrDefault(token.Choice.Token) + 1);
+                    token => counts[token.Choice.Token] = counts.GetValueOrDefault(token.Choice.Token) + 1, cancellation: cancellation);
+                if (cancellation.IsCancellationRequested) return null;
             }
         }
         return counts;

@@ -20,7 +20,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// <param name="Naive">Use the naive runner.</param>
 /// <param name="Exact">float32 KV cache, no flash attention.</param>
 /// <param name="AnswerTokens">Greedy answer tokens per probe.</param>
-/// <param name="Analyze">Add the embedding geometry afterwards (<see cref="ScanAnalysis"/>).</param>
+/// <param name="Analyze">Add the embedding geometry afterwards (<see cref="ScanAnalysis"/>); a shard of several leaves it to the merge.</param>
 /// <param name="HarvestFilter">The tokens the harvest may emit; null = all.</param>
 /// <param name="GpuLayers">Layers to offload; null = the backend's default.</param>
 /// <param name="ChatTemplate">The built-in chat format for chat templates; null = the model's own.</param>
@@ -96,11 +96,20 @@ public static class ScanJob
         JournalContents journal = ScanJournal.ReadOnly(outcome.JournalPath);
         RunInfo info = ScanOutputs.Write(request.OutputDirectory, settings, request.Shard, threads, model.GpuLayers, journal, model,
             request.Threshold, new ScanTiming(started, DateTime.UtcNow, outcome.ProbesThisRun, outcome.ProbeSeconds));
+        // A shard's analysis would be of part of the scan: the merge's analysis is the one that counts.
         AnalysisResult? analysis = null;
-        if (request.Analyze)
+        if (request.Analyze && request.Shard.Count == 1)
         {
             progress.Phase("analysis");
-            analysis = ScanAnalysis.Run(new AnalysisRequest(request.OutputDirectory, model.Path));
+            try
+            {
+                analysis = ScanAnalysis.Run(new AnalysisRequest(request.OutputDirectory, model.Path), cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                // The probes are all in the journal; --resume writes the files again and redoes the analysis.
+                return new ScanJobResult(true, outcome.ProbesThisRun, outcome.JournalPath, null, null);
+            }
         }
         return new ScanJobResult(false, outcome.ProbesThisRun, outcome.JournalPath, info, analysis);
     }

@@ -100,8 +100,8 @@ public static class ScanOutputs
 
     /// <summary>Writes tokens.csv and run.json into <paramref name="directory"/>.</summary>
     public static RunInfo Write(
-        string directory, ScanSettings settings, Shard shard, int threads, int gpuLayers, JournalContents journal,
-        LlamaModel model, string thresholdSpec, ScanTiming timing)
+        string directory, ScanSettings settings, Shard shard, int? threads, int gpuLayers, JournalContents journal,
+        LlamaModel model, string thresholdSpec, ScanTiming timing, int? mergedShards = null)
     {
         Vocabulary vocabulary = model.Vocabulary;
         List<TemplateTokens> tokenized = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
@@ -124,6 +124,7 @@ public static class ScanOutputs
                 Threads = threads,
                 GpuLayers = gpuLayers,
                 Shard = shard.Count > 1 ? shard.ToString() : null,
+                MergedShards = mergedShards,
                 Runner = (settings.Naive ? "naive" : "batched") + (settings.Exact ? ", exact" : ""),
                 AnswerTokens = settings.AnswerTokens,
                 Attempts = settings.Sampling.Count,

@@ -94,7 +94,8 @@ public static class Scanner
         {
             if (cancellation.IsCancellationRequested) return new ScanOutcome(true, probes, probeSeconds, journal.Path);
             progress.Phase("T→0⁻ harvest");
-            var counts = NegativeHarvest.Run(model, settings.Harvest, threads);
+            var counts = NegativeHarvest.Run(model, settings.Harvest, threads, cancellation);
+            if (counts is null) return new ScanOutcome(true, probes, probeSeconds, journal.Path);
             journal.Commit(HarvestKey(settings.Harvest), [], new HarvestCounts(counts, settings.Harvest.Canonical()));
         }
         return new ScanOutcome(false, probes, probeSeconds, journal.Path);

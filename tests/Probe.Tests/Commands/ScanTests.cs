@@ -133,23 +133,60 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     [Fact]
     public void ThreeShardsMergeToTheUnshardedScan()
     {
-        var shards = Enumerable.Range(0, 3).Select(i => NewDir($"shard{i}")).ToArray();
+        string root = NewDir("cluster");
+        var shards = Enumerable.Range(0, 3).Select(i => Path.Combine(root, "shards", $"{i}")).ToArray();
         for (int i = 0; i < 3; i++)
         {
             CliResult r = Scan(shards[i], "--shard", $"{i}/3");
             Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.Contains($"analysis: after merge (shard {i}/3 holds part of the scan)", r.StdOut, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(shards[i], "report.md"))); // the merge's analysis is the one that counts
         }
-        string merged = NewDir("merged");
-        CliResult m = CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", merged]);
-        Assert.True(m.ExitCode == 0, m.StdErr);
-        AssertSameScan(merged);
+        // The shards one by one, their parent directory, or a pattern a caller without a shell passes as is.
+        foreach (string[] inputs in new[] { shards, [Path.Combine(root, "shards")], [Path.Combine(root, "shards", "*")] })
+        {
+            string merged = NewDir("merged");
+            CliResult m = CliProcess.Run([.. new[] { "merge" }, .. inputs, "--out", merged]);
+            Assert.True(m.ExitCode == 0, m.StdErr);
+            AssertSameScan(merged);
+            Assert.True(File.Exists(Path.Combine(merged, "report.md")));
+            RunInfo info = RunInfo.Read(Path.Combine(merged, ScanOutputs.RunFile));
+            Assert.Equal((2, 3, (string?)null), (info.Settings.Threads, info.Settings.MergedShards, info.Settings.Shard)); // the shards' threads, not 0
+            Assert.True(info.ProbesPerS > 0);
+        }
 
-        // Two of three shards: the missing ids are named and nothing is written.
+        // A merge run again: refused without --overwrite (which merge has, unlike --resume), then replaced.
+        string again = NewDir("again");
+        Assert.Equal(0, CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", again]).ExitCode);
+        CliResult twice = CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", again]);
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("add --overwrite", twice.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--resume", twice.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", again, "--overwrite"]).ExitCode);
+        AssertSameScan(again);
+        CliResult intoShard = CliProcess.Run([.. new[] { "merge" }, .. shards, "--out", shards[0], "--overwrite"]);
+        Assert.Equal(2, intoShard.ExitCode);
+        Assert.Contains("is one of the shards", intoShard.StdErr, StringComparison.Ordinal);
+
+        // Two of three shards: the missing shard is named and nothing is written.
         string partial = NewDir("partial");
-        CliResult missing = CliProcess.Run("merge", shards[0], shards[1], "--out", partial);
+        CliResult missing = CliProcess.Run("merge", shards[0], shards[2], "--out", partial);
         Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("missing", missing.StdErr, StringComparison.Ordinal);
+        Assert.Contains("1/3 is not among the inputs", missing.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(partial, ScanOutputs.TokensFile)));
+
+        // A shard killed after 2 of its 10 groups (still running, or stopped): named, with what it has done.
+        string killed = Path.Combine(root, "killed", "1");
+        var hook = new Dictionary<string, string> { [CrashHook.DieAfterVariable] = "2" };
+        Assert.Equal(137, CliProcess.Run([.. new[] { "scan", "--out", killed }, .. Common, "--shard", "1/3"], hook).ExitCode);
+        CliResult unfinished = CliProcess.Run("merge", shards[0], killed, shards[2], "--out", NewDir("unfinished"));
+        Assert.Equal(2, unfinished.ExitCode);
+        Assert.Contains($"1/3 in '{killed}' is unfinished (2 of 10 groups committed): still running, or stopped — rerun it with --resume", unfinished.StdErr, StringComparison.Ordinal);
+
+        // Not a shard at all.
+        CliResult none = CliProcess.Run("merge", Path.Combine(root, "nothing-here"), "--out", NewDir("none"));
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("is not a directory", none.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -156,10 +156,10 @@ public sealed class ConstrainedGenerationTests : IDisposable
     public void TheHarvestEmitsOnlyAdmittedTokens()
     {
         using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
-        Dictionary<int, int> plain = NegativeHarvest.Run(model, HarvestSettings.Default(true, 42), 2);
+        Dictionary<int, int> plain = NegativeHarvest.Run(model, HarvestSettings.Default(true, 42), 2)!;
         Assert.Contains(plain.Keys, IsByteToken); // what the filter is for
 
-        Dictionary<int, int> filtered = NegativeHarvest.Run(model, HarvestSettings.Default(true, 42, VocabFilter.Parse("alpha")), 2);
+        Dictionary<int, int> filtered = NegativeHarvest.Run(model, HarvestSettings.Default(true, 42, VocabFilter.Parse("alpha")), 2)!;
         Assert.Equal(4 * 3 * 32, filtered.Values.Sum()); // 4 prompts × 3 temperatures × 32 tokens, no EOS to stop at
         Assert.All(filtered.Keys, id => Assert.Matches(Word, System.Text.Encoding.UTF8.GetString(model.Vocabulary.TokenToPiece(id))));
     }
