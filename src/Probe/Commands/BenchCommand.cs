@@ -28,6 +28,12 @@ internal static class BenchCommand
         Option<int> threads = CommonOptions.Threads();
         Option<int> groups = new("--groups") { Description = "Batched groups measured per template", HelpName = "N", DefaultValueFactory = _ => 2 };
         Option<int> naiveProbes = new("--naive-probes") { Description = "Naive probes measured per template", HelpName = "N", DefaultValueFactory = _ => 16 };
+        Option<int> repeats = new("--repeats")
+        {
+            Description = "Runs of every figure (1-20): the median is reported with the range, and an efficiency outside (0, 1.05] is flagged as noise",
+            HelpName = "N",
+            DefaultValueFactory = _ => 3,
+        };
         Option<bool> exact = new("--exact") { Description = "Measure the exact mode (float32 KV, no flash attention)" };
         Option<int> answerTokens = ScanCommand.AnswerTokensOption();
         Option<int?> gpuLayers = CommonOptions.GpuLayers();
@@ -39,24 +45,25 @@ internal static class BenchCommand
             "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
             "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
         {
-            model, synthetic, templates, chatTemplate, batch, threads, groups, naiveProbes, exact, answerTokens, attempts, attemptTemperature, gpuLayers, json,
+            model, synthetic, templates, chatTemplate, batch, threads, groups, naiveProbes, repeats, exact, answerTokens, attempts, attemptTemperature, gpuLayers, json,
         };
         command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
             if (parse.GetValue(batch) is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
             if (parse.GetValue(groups) < 1 || parse.GetValue(naiveProbes) < 1) throw new InputException("--groups and --naive-probes must be >= 1");
+            if (parse.GetValue(repeats) is < 1 or > 20) throw new InputException("must be in [1, 20]") { Parameter = "repeats" };
+            int threadCount = ThreadCount.Resolve(parse.GetValue(threads));
             AttemptSettings? sampling = parse.GetValue(attempts) > 1 ? AttemptSettings.Create(parse.GetValue(attempts), parse.GetValue(attemptTemperature), 42) : null;
             CommonOptions.InitializeRuntime(parse);
             string path = parse.GetValue(synthetic) is { } shape
                 ? SyntheticModel.GetOrCreate(ParseShape(shape), progress: m => Console.Error.WriteLine($"bench: {m}"))
                 : parse.GetValue(model)!;
             using LlamaModel loaded = LlamaModel.Load(path, gpuLayers: parse.GetValue(gpuLayers));
-            int threadCount = parse.GetValue(threads) is > 0 and int n ? n : Environment.ProcessorCount;
             string? chat = parse.GetValue(chatTemplate);
             var chosen = PromptTemplate.LoadAll(parse.GetValue(templates)!, chat is not null || ChatFormat.ModelHasTemplate(loaded));
             BenchmarkResult report = ProbeBenchmark.Run(loaded, TemplateTokens.CreateAll(chosen, loaded, chat), parse.GetValue(batch),
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
-                ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"), sampling);
+                ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"), sampling, parse.GetValue(repeats));
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
             else Print(report);
             return ExitCodes.Ok;
@@ -79,20 +86,31 @@ internal static class BenchCommand
     private static void Print(BenchmarkResult result)
     {
         static string F(double x, string format = "F1") => x.ToString(format, CultureInfo.InvariantCulture);
-        Console.Out.WriteLine($"model {result.Model} ({result.Description}), vocabulary {result.VocabularySize}, batch {result.Batch}, threads {result.Threads}{(result.Exact ? ", exact" : "")}");
+        // Escaped: Spectre reads [..] in a cell as markup.
+        static string R(Measured m, string format) => m.Min == m.Max ? F(m.Median, format) : Markup.Escape($"{F(m.Median, format)} [{F(m.Min, format)}–{F(m.Max, format)}]");
+        Console.Out.WriteLine($"model {result.Model} ({result.Description}), vocabulary {result.VocabularySize}, batch {result.Batch}, threads {result.Threads}" +
+            $"{(result.Exact ? ", exact" : "")}; medians of {result.Repeats} runs [range]");
         var table = new Table().AddColumns("template", "suffix", "naive/s", "batched/s", "ratio", "ceiling tok/s", "efficiency", "full scan");
         foreach (TemplateBenchmark t in result.Templates)
         {
-            table.AddRow(t.Name, t.SuffixTokens.ToString(CultureInfo.InvariantCulture), F(t.NaiveProbesPerS), F(t.BatchedProbesPerS), F(t.Ratio, "F2"),
-                F(t.CeilingTokensPerS, "F0"), F(t.Efficiency, "F2"), TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
+            table.AddRow(t.Name, t.SuffixTokens.ToString(CultureInfo.InvariantCulture), R(t.NaiveProbesPerS, "F1"), R(t.BatchedProbesPerS, "F1"), F(t.Ratio, "F2"),
+                R(t.CeilingTokensPerS, "F0"), R(t.Efficiency, "F2") + (t.Noisy ? " (noisy)" : ""),
+                TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
+        foreach (TemplateBenchmark t in result.Templates.Where(t => t.Noisy))
+        {
+            Console.Out.WriteLine($"warning: {t.Name}: an efficiency of {F(t.Efficiency.Max, "F2")} is outside (0, {F(ProbeBenchmark.MaxPlausibleEfficiency, "F2")}]: " +
+                "the machine's load changed between measurements (another process on the cores?); rerun on a quiet machine or with more --repeats");
+        }
         foreach (TemplateBenchmark t in result.Templates.Where(t => t.Attempts is not null))
         {
             AttemptsBenchmark a = t.Attempts!;
             Console.Out.WriteLine($"{t.Name}: {a.Count} sampled attempts {F(a.AttemptsProbesPerS)} probes/s vs greedy only {F(a.GreedyProbesPerS)} probes/s (batch {a.Batch}): " +
                 $"each probe costs {F(a.Cost, "F2")}x (as separate probes: {a.Count + 1}x)");
         }
+        Console.Out.WriteLine($"thread scaling ({result.Templates[0].Name} ceiling): " +
+            string.Join(", ", result.ThreadScaling.Select(p => $"{p.Threads} → {F(p.CeilingTokensPerS, "F0")} tok/s ({F(p.Speedup, "F2")}x)")));
         Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(result.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
     }
 }

@@ -82,7 +82,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "CPU threads; 0 = all cores",
+        Description = "CPU threads; 0 = the cores this process may use (SLURM_CPUS_PER_TASK where set; more are refused)",
         HelpName = "N",
         DefaultValueFactory = _ => 0,
     };

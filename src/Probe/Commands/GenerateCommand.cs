@@ -4,6 +4,7 @@ using System.Text;
 using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
+using AnomalyProbe.Probe.TemperatureStudies;
 
 namespace AnomalyProbe.Probe.Commands;
 
@@ -64,12 +65,18 @@ internal static class GenerateCommand
                           "noise, measured by recomputing every step at higher precision (F32 KV cache, no flash attention)",
         };
         Option<bool> raw = new("--raw") { Description = "Write the exact bytes (no escaping of control characters or invalid UTF-8)" };
+        Option<string?> saveIds = new("--save-ids")
+        {
+            Description = "Append the prompt's and the generated token ids to FILE, one line per run — what temperature fit --ids fits exactly " +
+                          "(the text re-tokenizes differently in places)",
+            HelpName = "FILE",
+        };
         Option<int> threads = CommonOptions.Threads();
         Option<int?> gpuLayers = CommonOptions.GpuLayers();
 
         var command = new Command("generate", "Generate text at any temperature. T→0⁻ picks the least likely token at every step.")
         {
-            model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, threads, gpuLayers,
+            model, prompt, temperature, maxTokens, seed, topK, minP, vocabFilter, showTokens, logitMargin, raw, saveIds, threads, gpuLayers,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Execute(parse, () =>
         {
@@ -82,7 +89,7 @@ internal static class GenerateCommand
             var settings = new GenerateSettings(
                 parse.GetValue(model)!, parse.GetValue(prompt) ?? "", parse.GetValue(maxTokens),
                 new SamplingOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(minP), parse.GetValue(seed)),
-                filter, parse.GetValue(showTokens) || margins, margins, parse.GetValue(raw), parse.GetValue(threads), parse.GetValue(gpuLayers));
+                filter, parse.GetValue(showTokens) || margins, margins, parse.GetValue(raw), parse.GetValue(threads), parse.GetValue(gpuLayers), parse.GetValue(saveIds));
             return Run(settings, Console.OpenStandardOutput(), Console.Error, cancellation);
         })));
         return command;
@@ -90,7 +97,7 @@ internal static class GenerateCommand
 
     internal sealed record GenerateSettings(
         string ModelPath, string Prompt, int MaxTokens, SamplingOptions Sampling, VocabFilter? Filter,
-        bool ShowTokens, bool LogitMargin, bool Raw, int Threads, int? GpuLayers = null);
+        bool ShowTokens, bool LogitMargin, bool Raw, int Threads, int? GpuLayers = null, string? SaveIds = null);
 
     internal static int Run(GenerateSettings s, Stream stdout, TextWriter stderr, CancellationToken cancellation)
     {
@@ -108,8 +115,12 @@ internal static class GenerateCommand
         if (s.ShowTokens) output.WriteLine("step\tid\ttoken\tpiece\tlogit\tp_T\tp_T1\tmargin" + (check is null ? "" : "\trunner_up\trunner_up_token\tnoise\tverdict"));
         var readings = new List<MarginReading>();
 
-        new Generator(context).Generate(prompt, sampler, s.MaxTokens, token =>
+        bool ended = false;
+        var ids = new List<int>();
+        int generated = new Generator(context).Generate(prompt, sampler, s.MaxTokens, token =>
         {
+            ended = token.EndsGeneration;
+            ids.Add(token.Choice.Token);
             if (s.ShowTokens)
             {
                 TokenChoice c = token.Choice;
@@ -134,6 +145,11 @@ internal static class GenerateCommand
         if (!s.ShowTokens) Write(output, text.Flush(), s.Raw);
         output.WriteLine();
         if (check is not null) stderr.WriteLine(MarginSummary(readings));
+        if (s.SaveIds is { } idsPath) TokenIdsFile.Append(idsPath, new TokenIdsRun(prompt, [.. ids]));
+        if (generated < s.MaxTokens && !ended && !cancellation.IsCancellationRequested)
+        {
+            stderr.WriteLine($"generate: stopped after {generated} of {s.MaxTokens} tokens: the model's context ({context.ContextSize} tokens, prompt included) is full");
+        }
         return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
     }
 

@@ -22,7 +22,7 @@ internal static class TokenizerCommand
 
     private static Option<int> Threads() => new("--threads")
     {
-        Description = "Threads for the per-token audit; 0 = all cores (results do not depend on it)",
+        Description = "Threads for the per-token audit; 0 = the cores this process may use (results do not depend on it)",
         HelpName = "N",
         DefaultValueFactory = _ => 0,
     };

@@ -41,7 +41,7 @@ public sealed unsafe class LlamaContext : IDisposable
         p.n_batch = (uint)options.BatchSize;
         p.n_ubatch = (uint)(options.MicroBatchSize > 0 ? options.MicroBatchSize : options.BatchSize);
         p.n_seq_max = (uint)options.MaxSequences;
-        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        int threads = ThreadCount.Resolve(options.Threads);
         p.n_threads = threads;
         p.n_threads_batch = threads;
         p.kv_unified = options.UnifiedKv;

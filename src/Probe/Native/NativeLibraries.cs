@@ -37,6 +37,7 @@ internal static unsafe class NativeLibraries
     /// <summary>Loads the natives once. Throws <see cref="LlamaException"/> saying what was tried and what to do.</summary>
     public static void Load(string? directoryOverride)
     {
+        OpenMpWaitPolicy.Apply(); // before libgomp loads with the backend
         (string? custom, string? parameter) = CustomDirectory(directoryOverride);
         string? customLibrary = null;
         if (custom is not null)

@@ -12,7 +12,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// <param name="TemplateSpecs">Template files, directories or globs.</param>
 /// <param name="Tokens">The token ids to probe.</param>
 /// <param name="Batch">Probes per decode (B).</param>
-/// <param name="Threads">CPU threads; 0 = all cores.</param>
+/// <param name="Threads">CPU threads; 0 = the cores this process may use (<see cref="ThreadCount"/>).</param>
 /// <param name="Threshold">"auto" or a probability.</param>
 /// <param name="Shard">The share of the probe groups to run.</param>
 /// <param name="Resume">Continue the journal in <paramref name="OutputDirectory"/>.</param>
@@ -64,6 +64,7 @@ public static class ScanJob
         AttemptSettings attempts = request.Attempts ?? AttemptSettings.Greedy;
         BatchRunner.CheckBatch(request.Batch, attempts);
         request.TwoStage?.Validate();
+        int threads = ThreadCount.Resolve(request.Threads);
         if (request.TwoStage is { IsDurationBudget: true } && request.Shard.Count > 1)
         {
             throw new InputException($"a duration budget depends on each machine's speed, and shards must probe the same tokens: give --budget as a number of probes") { Parameter = "budget" };
@@ -73,7 +74,6 @@ public static class ScanJob
         using LlamaModel model = LlamaModel.Load(request.ModelPath, gpuLayers: request.GpuLayers);
         var templates = TemplateSet.Resolve(request.TemplateSpecs, model, request.ChatTemplate, progress.Note);
         TemplateTokens.CreateAll(templates, model, request.ChatTemplate); // every template renders and tokenizes, before the first probe
-        int threads = request.Threads > 0 ? request.Threads : Environment.ProcessorCount;
         var settings = new ScanSettings(request.ModelPath, ToolIdentity.Sha256(model.Path), new FileInfo(model.Path).Length, templates, request.Tokens,
             request.Batch, request.AnswerTokens, request.Naive, request.Exact,
             HarvestSettings.Default(request.Harvest, request.Tokens.Seed, request.HarvestFilter, request.HarvestPrompts), request.ChatTemplate,

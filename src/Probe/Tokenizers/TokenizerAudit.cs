@@ -27,7 +27,7 @@ public static class TokenizerAudit
         var tokenizer = new ContinuationTokenizer(vocabulary);
         var search = new ReachabilitySearch(tokenizer);
         var records = new AuditRecord[vocabulary.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ThreadCount.Resolve(threads) };
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, vocabulary.Count, 256), options, range =>
         {
             for (int id = range.Item1; id < range.Item2; id++) records[id] = Audit(vocabulary, tokenizer, search, id);

@@ -19,6 +19,16 @@ public sealed class GenerateTests
     }
 
     [Fact]
+    public void AGenerationLongerThanTheContextSaysWhereAndWhyItStopped()
+    {
+        CliResult r = CliProcess.Run("generate", "-t", "1", "--seed", "1", "-n", "2000");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("generate: stopped after 512 of 2000 tokens: the model's context (512 tokens, prompt included) is full", r.StdErr, StringComparison.Ordinal);
+        CliResult shorter = CliProcess.Run("generate", "-t", "1", "--seed", "1", "-n", "20");
+        Assert.DoesNotContain("stopped after", shorter.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithoutModelTheEmbeddedDefaultIsUsed()
     {
         CliResult r = CliProcess.Run("generate", "-t", "0+", "-n", "24");
