@@ -105,8 +105,8 @@ internal static class ScanCommand
 
         var command = new Command("scan",
             "Probe every token id with \"repeat the word X\" templates (teacher forcing, batched), harvest T→0⁻ generations, " +
-            "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C, a crash or kill -9 " +
-            "loses at most the batch in flight; --resume continues exactly.")
+            "and write tokens.csv and run.json. Results are journaled as each batch completes: Ctrl-C or SIGTERM (a scheduler) stops after " +
+            "the current batch (exit 130 / 143), a crash or kill -9 loses at most the batch in flight; --resume continues exactly.")
         {
             model, output, templates, chatTemplate, tokens, sample, seed, batch, threads, threshold, shard, resume, noHarvest, harvestPrompts, vocabFilter,
             naive, exact, answerTokens, attempts, attemptTemperature, gpuLayers, noAnalyze, candidates, control, budget, rankBy, dryRun,

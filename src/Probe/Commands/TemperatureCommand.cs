@@ -159,7 +159,7 @@ internal static class TemperatureCommand
         int[] prompt = Generator.PromptTokens(model.Vocabulary, promptText);
         using LlamaContext context = LlamaContext.Create(model, Generator.ContextFor(model, prompt.Length, maxTokens, threads));
         List<SweepRow> rows = TemperatureSweep.Run(context, prompt, temperatures, samples, maxTokens, seed,
-            filter?.Candidates(model.Vocabulary), cancellation);
+            filter?.Candidates(model.Vocabulary), m => Console.Error.WriteLine($"sweep: {m}"), cancellation);
         Directory.CreateDirectory(outDir);
         string csv = Path.Combine(outDir, "sweep.csv");
         string png = Path.Combine(outDir, "sweep.png");

@@ -13,11 +13,14 @@ public static class TemperatureSweep
     /// For each temperature: the entropy at the prompt, then <paramref name="samples"/> continuations of
     /// up to <paramref name="maxTokens"/> tokens with seeds <paramref name="seed"/>, seed+1, ...
     /// With <paramref name="candidates"/> (<c>--vocab-filter</c>) sampling and the entropy are over those tokens only;
-    /// the perplexity stays under the model's full distribution at T = 1.
+    /// the perplexity stays under the model's full distribution at T = 1. <paramref name="progress"/> hears
+    /// of each temperature as it starts (a sweep on a big model or a busy machine takes minutes).
     /// </summary>
     public static List<SweepRow> Run(LlamaContext context, int[] prompt, IReadOnlyList<Temperature> temperatures,
-        int samples, int maxTokens, int seed, int[]? candidates = null, CancellationToken cancellation = default)
+        int samples, int maxTokens, int seed, int[]? candidates = null, Action<string>? progress = null, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(temperatures);
         Vocabulary vocabulary = context.Model.Vocabulary;
         var generator = new Generator(context);
         // Byte, special and reachable as the tokenizer audit defines them (one definition everywhere).
@@ -31,6 +34,7 @@ public static class TemperatureSweep
         foreach (Temperature t in temperatures)
         {
             cancellation.ThrowIfCancellationRequested();
+            progress?.Invoke($"T = {t} ({rows.Count + 1} of {temperatures.Count}): {samples} continuations of up to {maxTokens} tokens");
             double entropy = Entropy(new TokenSampler(new SamplingOptions(t), candidates).Distribution(promptLogits));
             int tokens = 0, bytes = 0, special = 0, unreach = 0;
             double negLogP = 0, distinct = 0;
