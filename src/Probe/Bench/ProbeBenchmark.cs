@@ -14,9 +14,6 @@ public sealed record Measured(double Median, double Min, double Max)
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         return new Measured(median, sorted[0], sorted[^1]);
     }
-
-    /// <summary>(max − min) ÷ median: how far apart the runs were.</summary>
-    public double Spread => Median > 0 ? (Max - Min) / Median : double.NaN;
 }
 
 /// <summary>One template's figures, all measured in the same run on the same model; medians of the repeats.</summary>

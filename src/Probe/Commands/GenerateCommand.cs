@@ -68,7 +68,7 @@ internal static class GenerateCommand
         Option<string?> saveIds = new("--save-ids")
         {
             Description = "Append the prompt's and the generated token ids to FILE, one line per run — what temperature fit --ids fits exactly " +
-                          "(the text re-tokenizes differently in places)",
+                          "(the text loses the control tokens sampled, e.g. <s> between stories)",
             HelpName = "FILE",
         };
         Option<int> threads = CommonOptions.Threads();

@@ -23,7 +23,7 @@ internal static class TemperatureCommand
         Option<string> model = CommonOptions.Model();
         Option<string?> text = new("--text")
         {
-            Description = "UTF-8 text file to fit, tokenized with BOS. Sampled text re-tokenizes differently in places, which biases T* upwards: " +
+            Description = "UTF-8 text file to fit, tokenized with BOS. Generated text has lost the control tokens it sampled, which biases T* upwards: " +
                           "fit a generation by its ids (--ids)",
             HelpName = "FILE",
         };

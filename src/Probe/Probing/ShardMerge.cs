@@ -38,10 +38,10 @@ public static class ShardMerge
         {
             throw new InputException($"'{request.OutputDirectory}' is one of the shards: the merge needs a directory of its own") { Parameter = "out" };
         }
-        if (File.Exists(outJournal) && new FileInfo(outJournal).Length > 0)
+        bool replace = File.Exists(outJournal) && new FileInfo(outJournal).Length > 0;
+        if (replace && !request.Overwrite)
         {
-            if (!request.Overwrite) throw new InputException($"'{request.OutputDirectory}' already holds a scan: choose another directory, or add --overwrite to replace it") { Parameter = "out" };
-            File.Delete(outJournal);
+            throw new InputException($"'{request.OutputDirectory}' already holds a scan: choose another directory, or add --overwrite to replace it") { Parameter = "out" };
         }
 
         var shards = inputs.Select(dir => (dir, journal: ScanJournal.ReadOnly(Path.Combine(dir, ScanJournal.FileName)))).ToList();
@@ -89,6 +89,7 @@ public static class ShardMerge
         HarvestCounts? harvest = shards.Select(s => s.journal.Harvest).FirstOrDefault(h => h is not null);
         if (harvest is not null && JsonSerializer.Deserialize<HarvestSettings>(harvest.Settings) is { } made) settings = settings with { Harvest = made };
         var header = new JournalHeader(settings.Fingerprint(), Shard.All.ToString(), JsonSerializer.Serialize(settings));
+        if (replace) File.Delete(outJournal); // only now: a merge refused above leaves the earlier one whole
         using (ScanJournal merged = ScanJournal.Open(request.OutputDirectory, header, resume: false))
         {
             foreach (ProbeGroup group in plan)
