@@ -26,10 +26,11 @@ public sealed record Measured(double Median, double Min, double Max)
 /// <param name="CeilingTokensPerS">Raw llama_decode throughput on a full batch: the B probes' suffix tokens in one decode, timed alone.</param>
 /// <param name="Efficiency">Tokens the batched runner decodes per second (suffixes and greedy answers) ÷ the ceiling, per repeat.</param>
 /// <param name="ProjectedFullScanS">Seconds for this template over the whole vocabulary at the median batched rate.</param>
+/// <param name="Phases">Where the batched runner's time went, per phase.</param>
 /// <param name="Attempts">With sampled attempts: their cost against greedy answers alone; null otherwise.</param>
 public sealed record TemplateBenchmark(
     string Name, int SuffixTokens, int DecodedTokensPerProbe, Measured NaiveProbesPerS, Measured BatchedProbesPerS, double Ratio,
-    Measured CeilingTokensPerS, Measured Efficiency, double ProjectedFullScanS, AttemptsBenchmark? Attempts = null)
+    Measured CeilingTokensPerS, Measured Efficiency, double ProjectedFullScanS, IReadOnlyList<PhaseBenchmark> Phases, AttemptsBenchmark? Attempts = null)
 {
     /// <summary>
     /// An efficiency outside (0, 1.05] cannot be a property of the runner (it decodes the same batches
@@ -37,6 +38,12 @@ public sealed record TemplateBenchmark(
     /// </summary>
     public bool Noisy => Efficiency.Min <= 0 || Efficiency.Max > ProbeBenchmark.MaxPlausibleEfficiency;
 }
+
+/// <summary>One phase of the batched runner (<see cref="RunnerPhases"/>), over the repeats.</summary>
+/// <param name="Phase">The phase.</param>
+/// <param name="Share">Its fraction of the batched runner's time.</param>
+/// <param name="Efficiency">For a decoding phase, its tokens/s ÷ the ceiling; null for the others.</param>
+public sealed record PhaseBenchmark(RunnerPhase Phase, Measured Share, Measured? Efficiency);
 
 /// <summary>Sampled attempts against the greedy answer alone, both batched at the batch the attempts allow.</summary>
 /// <param name="Count">Sampled answers per probe.</param>
@@ -91,10 +98,12 @@ public static class ProbeBenchmark
         using BatchRunner? sampled = attemptContext is null ? null : new BatchRunner(attemptContext, attemptBatch, answerTokens, attempts);
         using LlamaContext? sameBatchContext = attemptBatch > 0 ? LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, attemptBatch, answerTokens, threads, exact)) : null;
         using BatchRunner? greedy = sameBatchContext is null ? null : new BatchRunner(sameBatchContext, attemptBatch, answerTokens);
+        using var ceiling = new CeilingDecoder(model, BatchRunner.ContextFor(tokenized, batch, answerTokens, threads, exact));
 
         var batchedRuns = tokenized.Select(_ => new List<double>()).ToArray();
         var naiveRuns = tokenized.Select(_ => new List<double>()).ToArray();
         var ceilingRuns = tokenized.Select(_ => new List<double>()).ToArray();
+        var phaseRuns = tokenized.Select(_ => new List<(RunnerPhases Phases, double Ceiling)>()).ToArray();
         var attemptFigures = new AttemptsBenchmark?[tokenized.Count];
         for (int repeat = 0; repeat < repeats; repeat++)
         {
@@ -107,13 +116,25 @@ public static class ProbeBenchmark
                     progress?.Invoke($"{template.Template.Name}: warm-up");
                     batched.Run(t, template, ids.AsSpan(0, Math.Min(batch, 8)));
                     naive.Run(t, template, ids.AsSpan(0, 1));
+                    ceiling.Seconds(template, ids.AsSpan(0, batch));
                 }
-                progress?.Invoke($"{template.Template.Name}: batched runner, {ids.Length} probes{run}");
-                batchedRuns[t].Add(ids.Length / Time(() => batched.Run(t, template, ids)));
+                // Each group through the runner, then the same tokens as one raw decode: alternating
+                // at this grain, a change in the machine's load hits both sides of the ratio alike.
+                progress?.Invoke($"{template.Template.Name}: batched runner and raw decode ceiling, {ids.Length} probes{run}");
+                batched.Phases.Reset();
+                double runnerSeconds = 0, ceilingSeconds = 0;
+                for (int g = 0; g < groups; g++)
+                {
+                    int[] group = ids[(g * batch)..((g + 1) * batch)];
+                    runnerSeconds += Time(() => batched.Run(t, template, group));
+                    ceilingSeconds += ceiling.Seconds(template, group);
+                }
+                batchedRuns[t].Add(ids.Length / runnerSeconds);
+                ceilingRuns[t].Add((double)ids.Length * template.TokensPerProbe / ceilingSeconds);
+                RunnerPhases phases = Copy(batched.Phases);
                 progress?.Invoke($"{template.Template.Name}: naive runner, {naiveProbes} probes{run}");
                 naiveRuns[t].Add(naiveProbes / Time(() => naive.Run(t, template, ids.AsSpan(0, Math.Min(naiveProbes, ids.Length)))));
-                progress?.Invoke($"{template.Template.Name}: raw decode ceiling{run}");
-                ceilingRuns[t].Add(Ceiling(model, template, ids.AsSpan(0, batch), BatchRunner.ContextFor(tokenized, batch, answerTokens, threads, exact)));
+                phaseRuns[t].Add((phases, ceilingRuns[t][^1]));
 
                 if (repeat == 0 && sampled is not null && greedy is not null)
                 {
@@ -135,19 +156,39 @@ public static class ProbeBenchmark
             // Each repeat's efficiency from its own pair of measurements: noise between repeats does not mix in.
             Measured efficiency = Measured.Of([.. batchedRuns[t].Zip(ceilingRuns[t], (b, c) => b * decoded / c)]);
             results.Add(new TemplateBenchmark(tokenized[t].Template.Name, tokenized[t].TokensPerProbe, decoded, naiveRate, batchedRate,
-                batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), efficiency, vocabulary / batchedRate.Median, attemptFigures[t]));
+                batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), efficiency, vocabulary / batchedRate.Median, PhaseFigures(phaseRuns[t]),
+                attemptFigures[t]));
         }
 
         progress?.Invoke("thread scaling of the raw decode ceiling");
         var scaling = new List<ThreadScalingPoint>();
         foreach (int n in ScalingCounts(threads))
         {
-            double ceiling = Measured.Of([.. Enumerable.Range(0, repeats).Select(_ =>
-                Ceiling(model, tokenized[0], ids.AsSpan(0, batch), BatchRunner.ContextFor(tokenized, batch, answerTokens, n, exact)))]).Median;
-            scaling.Add(new ThreadScalingPoint(n, ceiling, scaling.Count == 0 ? 1 : ceiling / scaling[0].CeilingTokensPerS));
+            using var decoder = new CeilingDecoder(model, BatchRunner.ContextFor(tokenized, batch, answerTokens, n, exact));
+            int[] group = ids[..batch];
+            decoder.Seconds(tokenized[0], group);
+            double rate = Measured.Of([.. Enumerable.Range(0, 3 * repeats).Select(_ => group.Length * tokenized[0].TokensPerProbe / decoder.Seconds(tokenized[0], group))]).Median;
+            scaling.Add(new ThreadScalingPoint(n, rate, scaling.Count == 0 ? 1 : rate / scaling[0].CeilingTokensPerS));
         }
         return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, repeats, results, scaling);
     }
+
+    private static RunnerPhases Copy(RunnerPhases source)
+    {
+        var copy = new RunnerPhases();
+        copy.Include(source);
+        return copy;
+    }
+
+    // Each repeat's phase shares, and the decoding phases' rate against that repeat's ceiling.
+    private static List<PhaseBenchmark> PhaseFigures(List<(RunnerPhases Phases, double Ceiling)> runs) =>
+        [.. Enum.GetValues<RunnerPhase>().Select(phase =>
+        {
+            Measured share = Measured.Of([.. runs.Select(r => r.Phases.Seconds(phase) / r.Phases.TotalSeconds)]);
+            bool decodes = runs.All(r => r.Phases.Tokens(phase) > 0);
+            Measured? efficiency = decodes ? Measured.Of([.. runs.Select(r => r.Phases.Tokens(phase) / r.Phases.Seconds(phase) / r.Ceiling)]) : null;
+            return new PhaseBenchmark(phase, share, efficiency);
+        })];
 
     // 1, 2, 4, ... and the thread count itself.
     private static List<int> ScalingCounts(int threads)
@@ -158,35 +199,53 @@ public static class ProbeBenchmark
         return counts;
     }
 
-    // Tokens/s of llama_decode alone on the batch the runner decodes for a group (mean of 3 after a
-    // warm-up, as the runner's rate is a mean too): the prefix copied into B sequences, each with
-    // its token and the suffix.
-    private static double Ceiling(LlamaModel model, TemplateTokens template, ReadOnlySpan<int> tokens, ContextOptions options)
-    {
-        using LlamaContext context = LlamaContext.Create(model, options);
-        var batch = new LlamaBatch(context.BatchSize);
-        context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
-        int p = template.Prefix.Length;
-        double seconds = 0;
-        for (int run = 0; run < 4; run++)
-        {
-            batch.Clear();
-            for (int j = 0; j < tokens.Length; j++)
-            {
-                context.CopySequence(SequenceId.First, new SequenceId(j + 1));
-                batch.AddSequence([tokens[j], .. template.Suffix], new Position(p), new SequenceId(j + 1), logitsForLast: true);
-            }
-            double decode = Time(() => context.DecodeOrThrow(batch));
-            if (run > 0) seconds += decode;
-            for (int j = 0; j < tokens.Length; j++) context.RemoveSequence(new SequenceId(j + 1));
-        }
-        return 3 * batch.Count / seconds;
-    }
-
     private static double Time(Action work)
     {
         var clock = Stopwatch.StartNew();
         work();
         return clock.Elapsed.TotalSeconds;
     }
+}
+
+/// <summary>
+/// The raw decode ceiling: one <c>llama_decode</c> of a group's tokens exactly as the runner's first
+/// decode forms them (B sequences holding the prefix, each given its token and the suffix, one
+/// output row each), with nothing after it, in a context of the runner's settings.
+/// </summary>
+internal sealed class CeilingDecoder : IDisposable
+{
+    private readonly LlamaContext _context;
+    private readonly LlamaBatch _batch;
+    private TemplateTokens? _prefixLoaded;
+
+    public CeilingDecoder(LlamaModel model, ContextOptions options)
+    {
+        _context = LlamaContext.Create(model, options);
+        _batch = new LlamaBatch(_context.BatchSize);
+    }
+
+    /// <summary>Seconds of the decode alone (not the batch building around it).</summary>
+    public double Seconds(TemplateTokens template, ReadOnlySpan<int> tokens)
+    {
+        if (!ReferenceEquals(_prefixLoaded, template))
+        {
+            _context.ClearMemory();
+            _context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
+            for (int j = 0; j < _context.MaxSequences - 1; j++) _context.CopySequence(SequenceId.First, new SequenceId(j + 1));
+            _prefixLoaded = template;
+        }
+        var slot = new Position(template.Prefix.Length);
+        _batch.Clear();
+        for (int j = 0; j < tokens.Length; j++)
+        {
+            _batch.AddSequence([tokens[j], .. template.Suffix], slot, new SequenceId(j + 1), logitsForLast: true);
+        }
+        long start = Stopwatch.GetTimestamp();
+        _context.DecodeOrThrow(_batch);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        for (int j = 0; j < tokens.Length; j++) _context.RemoveSequenceFrom(new SequenceId(j + 1), slot);
+        return seconds;
+    }
+
+    public void Dispose() => _context.Dispose();
 }

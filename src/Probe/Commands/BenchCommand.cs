@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AnomalyProbe.Probe.Bench;
 using AnomalyProbe.Probe.Probing;
 using AnomalyProbe.Probe.Native;
@@ -11,7 +12,12 @@ namespace AnomalyProbe.Probe.Commands;
 /// <summary><c>anomalyprobe bench</c>: the batch runner against the naive baseline and the raw decode ceiling.</summary>
 internal static class BenchCommand
 {
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public static Command Create()
     {
@@ -98,6 +104,13 @@ internal static class BenchCommand
                 TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
+        var phases = new Table().AddColumns("template", "suffix decode", "answer decodes", "logit reading", "bookkeeping");
+        foreach (TemplateBenchmark t in result.Templates)
+        {
+            phases.AddRow([t.Name, .. t.Phases.Select(p => F(100 * p.Share.Median, "F1") + " %" + (p.Efficiency is { } e ? $" at {F(e.Median, "F2")}" : ""))]);
+        }
+        Console.Out.WriteLine("batched runner's time per phase (median share; a decode phase's tokens/s ÷ the ceiling after 'at'):");
+        AnsiConsole.Write(phases);
         foreach (TemplateBenchmark t in result.Templates.Where(t => t.Noisy))
         {
             Console.Out.WriteLine($"warning: {t.Name}: an efficiency of {F(t.Efficiency.Max, "F2")} is outside (0, {F(ProbeBenchmark.MaxPlausibleEfficiency, "F2")}]: " +

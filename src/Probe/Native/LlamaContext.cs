@@ -117,7 +117,14 @@ public sealed unsafe class LlamaContext : IDisposable
     /// <summary>Removes all of a sequence's cells.</summary>
     public void RemoveSequence(SequenceId sequence) => _handle.MemorySequenceRemove((LLamaSeqId)sequence.Value, -1, -1);
 
-    /// <summary>Makes <paramref name="destination"/> share all the cells of <paramref name="source"/>.</summary>
+    /// <summary>Removes a sequence's cells at <paramref name="from"/> and later positions.</summary>
+    public void RemoveSequenceFrom(SequenceId sequence, Position from) =>
+        _handle.MemorySequenceRemove((LLamaSeqId)sequence.Value, from.Value, -1);
+
+    /// <summary>
+    /// Gives <paramref name="destination"/> all the cells of <paramref name="source"/>: shared cells in a
+    /// unified memory, a copy of the source's stream (applied at the next decode) otherwise.
+    /// </summary>
     public void CopySequence(SequenceId source, SequenceId destination) =>
         _handle.MemorySequenceCopy((LLamaSeqId)source.Value, (LLamaSeqId)destination.Value, -1, -1);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using AnomalyProbe.Probe.Native;
 using AnomalyProbe.Probe.Sampling;
@@ -5,14 +6,14 @@ using AnomalyProbe.Probe.Sampling;
 namespace AnomalyProbe.Probe.Probing;
 
 /// <summary>
-/// The fast runner. A template's shared prefix is decoded once into sequence 0; for each group of
-/// up to B tokens it is copied into sequences 1..B (unified KV: the copies share the prefix cells),
-/// the B suffixes go into one <c>llama_decode</c>, only the needed values are read from each
-/// output row, and the B sequences are removed again — which leaves the memory exactly as before,
-/// so every group is computed in the same state whatever ran before it (resume and shards are
-/// bit-identical to an uninterrupted run). Sampled attempts (<see cref="AttemptSettings"/>) copy
-/// their probe's sequence once each after the probe decode, and their answer tokens join the greedy
-/// ones in every answer step's decode: N attempts cost N more tokens per step, not N more probes.
+/// The fast runner. A template's shared prefix is decoded once into sequence 0 and copied into
+/// sequences 1..B; for each group of up to B tokens the B suffixes go into one <c>llama_decode</c>,
+/// only the needed values are read from each output row, and everything after the prefix is
+/// removed again — which leaves the memory exactly as the copy left it, so every group is computed
+/// in the same state whatever ran before it (resume and shards are bit-identical to an
+/// uninterrupted run). Sampled attempts (<see cref="AttemptSettings"/>) copy their probe's sequence
+/// once each after the probe decode, and their answer tokens join the greedy ones in every answer
+/// step's decode: N attempts cost N more tokens per step, not N more probes.
 /// </summary>
 public sealed unsafe class BatchRunner : IProbeRunner
 {
@@ -25,6 +26,9 @@ public sealed unsafe class BatchRunner : IProbeRunner
 
     /// <summary>Probes per decode (B).</summary>
     public int BatchProbes { get; }
+
+    /// <summary>Time per phase over every group run so far (<c>bench</c> resets and reads it).</summary>
+    public RunnerPhases Phases { get; } = new();
 
     /// <summary>Creates a runner over a context made with <see cref="ContextFor"/> for the same settings.</summary>
     public BatchRunner(LlamaContext context, int batchProbes, int answerTokens, AttemptSettings? attempts = null)
@@ -52,8 +56,8 @@ public sealed unsafe class BatchRunner : IProbeRunner
     public static int MaxBatchProbesFor(AttemptSettings attempts) => MaxBatchProbes / attempts.SequencesPerProbe;
 
     /// <summary>
-    /// A context sized for B probes of the given templates: unified KV, one sequence per answer plus the
-    /// prefix's. With <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch
+    /// A context sized for B probes of the given templates: one sequence per answer plus the prefix's,
+    /// each in a KV stream of its own (see <see cref="UsesStreams"/>). With <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch
     /// shape changes only float32 summation order (|Δ log p| ~ 1e-5); the default (fp16 cache, flash
     /// attention as llama.cpp chooses) is about 1.6x faster on CPU and agrees to ~5e-3 in log p.
     /// </summary>
@@ -66,16 +70,27 @@ public sealed unsafe class BatchRunner : IProbeRunner
         int perProbe = templates.Max(t => t.TokensPerProbe);
         int answers = batchProbes * attempts.SequencesPerProbe;
         // The answers' sequences share their probe's cells (unified KV); only answer tokens take new ones.
-        int cells = prefix + batchProbes * perProbe + answers * (answerTokens - 1);
+        int unifiedCells = prefix + batchProbes * perProbe + answers * (answerTokens - 1);
+        int streamCells = (answers + 1) * (prefix + perProbe + answerTokens - 1);
+        bool streams = UsesStreams(unifiedCells, streamCells);
         int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, answers + 1), Math.Min(prefix, 512));
         return Precision(new ContextOptions(
-            ContextSize: cells,
+            ContextSize: streams ? streamCells : unifiedCells,
             BatchSize: batchTokens,
             MicroBatchSize: Math.Min(batchTokens, 512),
             MaxSequences: answers + 1,
             Threads: threads,
-            UnifiedKv: true), exact);
+            UnifiedKv: !streams), exact);
     }
+
+    /// <summary>
+    /// Whether each sequence gets a KV stream of its own. In one unified buffer every token's
+    /// attention runs over all B sequences' cells (masked), and llama.cpp's CPU flash attention pays
+    /// for each of them: the answer steps, one token per sequence, ran at 0.36–0.52 of the decode
+    /// ceiling on the 134m shape. Per-sequence streams hold a copy of the prefix each, so they are
+    /// chosen unless those copies would make the memory more than 4x the unified one (a long prefix).
+    /// </summary>
+    public static bool UsesStreams(int unifiedCells, int streamCells) => streamCells <= 4L * unifiedCells;
 
     /// <summary>Refuses a batch size outside [1, <see cref="MaxBatchProbesFor"/>].</summary>
     public static void CheckBatch(int batchProbes, AttemptSettings? attempts = null)
@@ -107,6 +122,7 @@ public sealed unsafe class BatchRunner : IProbeRunner
     private void RunGroup(int templateIndex, TemplateTokens template, ReadOnlySpan<int> tokens, List<ProbeResult> results)
     {
         LoadPrefix(template);
+        long clock = Stopwatch.GetTimestamp();
         var slot = new Position(template.Prefix.Length);
         int n = tokens.Length;
         Span<int> outputs = stackalloc int[n];
@@ -115,12 +131,13 @@ public sealed unsafe class BatchRunner : IProbeRunner
         for (int j = 0; j < n; j++)
         {
             SequenceId sequence = ProbeSequence(j);
-            _context.CopySequence(SequenceId.First, sequence);
             _batch.Add(new TokenId(tokens[j]), slot, sequence, wantLogits: template.Suffix.Length == 0);
             _batch.AddSequence(template.Suffix, slot + 1, sequence, logitsForLast: true);
             outputs[j] = _batch.Count - 1;
         }
+        clock = Phases.Add(RunnerPhase.Bookkeeping, clock);
         _context.DecodeOrThrow(_batch);
+        clock = Phases.Add(RunnerPhase.SuffixDecode, clock, _batch.Count);
 
         // Rows are fetched one by one, then read in parallel: the cores are idle between decodes.
         var rows = new IntPtr[n];
@@ -143,9 +160,10 @@ public sealed unsafe class BatchRunner : IProbeRunner
                 sampled[j * attempts + a][0] = Draw(row, templateIndex, ids[j], a, 0);
             }
         });
+        clock = Phases.Add(RunnerPhase.LogitReading, clock);
         for (int j = 0; j < n; j++)
         {
-            for (int a = 0; a < attempts; a++) _context.CopySequence(ProbeSequence(j), AttemptSequence(n, j * attempts + a));
+            for (int a = 0; a < attempts; a++) _context.CopySequence(ProbeSequence(j), AttemptSequence(j * attempts + a));
         }
 
         // The answers: one more token per sequence per step, all sequences in one decode. Output i < n is
@@ -155,8 +173,10 @@ public sealed unsafe class BatchRunner : IProbeRunner
         {
             _batch.Clear();
             for (int j = 0; j < n; j++) _batch.Add(new TokenId(answers[j][step - 1]), answerStart + (step - 1), ProbeSequence(j), wantLogits: true);
-            for (int k = 0; k < sampled.Length; k++) _batch.Add(new TokenId(sampled[k][step - 1]), answerStart + (step - 1), AttemptSequence(n, k), wantLogits: true);
+            for (int k = 0; k < sampled.Length; k++) _batch.Add(new TokenId(sampled[k][step - 1]), answerStart + (step - 1), AttemptSequence(k), wantLogits: true);
+            clock = Phases.Add(RunnerPhase.Bookkeeping, clock);
             _context.DecodeOrThrow(_batch);
+            clock = Phases.Add(RunnerPhase.AnswerDecode, clock, _batch.Count);
             for (int j = 0; j < n; j++) answers[j][step] = TensorPrimitives.IndexOfMax(_context.GetLogits(j));
             if (sampled.Length > 0)
             {
@@ -169,33 +189,37 @@ public sealed unsafe class BatchRunner : IProbeRunner
                     sampled[k][current] = Draw(row, templateIndex, ids[k / attempts], k % attempts, current);
                 });
             }
+            clock = Phases.Add(RunnerPhase.LogitReading, clock);
         }
 
         for (int j = 0; j < n; j++)
         {
-            _context.RemoveSequence(ProbeSequence(j));
+            _context.RemoveSequenceFrom(ProbeSequence(j), slot);
             int[][]? mine = attempts == 0 ? null : sampled[(j * attempts)..((j + 1) * attempts)];
-            for (int a = 0; a < attempts; a++) _context.RemoveSequence(AttemptSequence(n, j * attempts + a));
+            for (int a = 0; a < attempts; a++) _context.RemoveSequence(AttemptSequence(j * attempts + a));
             results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j], mine));
         }
+        Phases.Add(RunnerPhase.Bookkeeping, clock);
     }
 
     private int Draw(ReadOnlySpan<float> row, int template, int token, int attempt, int step) =>
         AnswerSampler.Sample(row, _attempts.Temperature, AnswerSampler.Key(_attempts.Seed, template, token, attempt, step), _scratch.Value!);
 
-    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix; the group's n probes'
-    // sampled attempts follow them.
+    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix; the sampled attempts
+    // follow all B probe sequences (a short last group leaves the unused ones holding their prefix).
     private static SequenceId ProbeSequence(int j) => new(j + 1);
 
-    private static SequenceId AttemptSequence(int probes, int k) => new(probes + 1 + k);
+    private SequenceId AttemptSequence(int k) => new(BatchProbes + 1 + k);
 
-    // Decodes the template's prefix into sequence 0 on a cleared memory (once per template).
+    // Decodes the template's prefix into sequence 0 on a cleared memory and copies it into every probe
+    // sequence (once per template; the groups remove only what follows it).
     private void LoadPrefix(TemplateTokens template)
     {
         if (ReferenceEquals(_prefixLoaded, template)) return;
         _context.ClearMemory();
         _prefixLoaded = null;
         _context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
+        for (int j = 0; j < BatchProbes; j++) _context.CopySequence(SequenceId.First, ProbeSequence(j));
         _prefixLoaded = template;
     }
 

@@ -30,6 +30,12 @@ public sealed class BenchCommandTests
             // The flag says what the efficiency range says.
             double maxEfficiency = t.GetProperty("efficiency").GetProperty("max").GetDouble();
             Assert.Equal(maxEfficiency > 1.05, t.GetProperty("noisy").GetBoolean());
+            // Every phase, the shares of one run summing to 1, a rate only for the decoding phases.
+            JsonElement[] phases = [.. t.GetProperty("phases").EnumerateArray()];
+            Assert.Equal(["suffix_decode", "answer_decode", "logit_reading", "bookkeeping"], phases.Select(p => p.GetProperty("phase").GetString()));
+            Assert.InRange(phases.Sum(p => p.GetProperty("share").GetProperty("median").GetDouble()), 0.9, 1.1);
+            Assert.All(phases.Take(2), p => Assert.True(p.GetProperty("efficiency").GetProperty("median").GetDouble() > 0));
+            Assert.All(phases.Skip(2), p => Assert.Equal(JsonValueKind.Null, p.GetProperty("efficiency").ValueKind));
         }
         Assert.Equal(1, templates.Single(t => t.GetProperty("name").GetString() == "induction").GetProperty("suffix_tokens").GetInt32());
         // Thread scaling: 1 thread up to the thread count, speedups against 1 thread.

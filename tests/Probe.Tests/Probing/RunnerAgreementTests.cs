@@ -94,6 +94,30 @@ public sealed class RunnerAgreementTests
         Assert.Equal(direct.Select(r => string.Join(',', r.Answer)), afterOthers.Select(r => string.Join(',', r.Answer)));
     }
 
+    [Fact]
+    public void PhasesCountTheTokensEachDecodeTook()
+    {
+        using LlamaModel model = LlamaModel.Load(TestPaths.DefaultModel);
+        var templates = TemplateTokens.CreateAll(PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")], chatAvailable: true), model, "chatml");
+        using LlamaContext context = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 16, AnswerTokens, 2, exact: false));
+        using var runner = new BatchRunner(context, 16, AnswerTokens);
+        runner.Run(0, templates[0], Enumerable.Range(0, 40).ToArray()); // two full groups and one of 8
+
+        Assert.Equal(40 * templates[0].TokensPerProbe, runner.Phases.Tokens(RunnerPhase.SuffixDecode));
+        Assert.Equal(40 * (AnswerTokens - 1), runner.Phases.Tokens(RunnerPhase.AnswerDecode));
+        Assert.Equal(0, runner.Phases.Tokens(RunnerPhase.LogitReading));
+        Assert.All(Enum.GetValues<RunnerPhase>(), p => Assert.True(runner.Phases.Seconds(p) > 0, p.ToString()));
+        runner.Phases.Reset();
+        Assert.Equal(0, runner.Phases.TotalSeconds);
+    }
+
+    [Fact]
+    public void EachSequenceGetsAStreamUnlessThePrefixCopiesWouldCrowdTheMemory()
+    {
+        Assert.True(BatchRunner.UsesStreams(unifiedCells: 2400, streamCells: 5600)); // chat-like: 65 x (prefix + probe)
+        Assert.False(BatchRunner.UsesStreams(unifiedCells: 600, streamCells: 2700)); // a 520-token prefix, 4 probes
+    }
+
     /// <summary>
     /// Sampled attempts: the batched runner (attempts as extra sequences in every answer step) draws
     /// the same answers as the naive one (each attempt decoded alone), since every draw is keyed by
