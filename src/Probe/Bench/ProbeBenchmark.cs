@@ -23,7 +23,7 @@ public sealed record Measured(double Median, double Min, double Max)
 /// <param name="NaiveProbesPerS">The baseline: one probe at a time, full prompt.</param>
 /// <param name="BatchedProbesPerS">The batch runner.</param>
 /// <param name="Ratio">Batched ÷ naive.</param>
-/// <param name="CeilingTokensPerS">Raw llama_decode throughput on a full batch: the B probes' suffix tokens in one decode, timed alone.</param>
+/// <param name="CeilingTokensPerS">Raw llama_decode throughput on a full batch: the B probes' suffix tokens in one decode, timed after each runner group.</param>
 /// <param name="Efficiency">Tokens the batched runner decodes per second (suffixes and greedy answers) ÷ the ceiling, per repeat.</param>
 /// <param name="ProjectedFullScanS">Seconds for this template over the whole vocabulary at the median batched rate.</param>
 /// <param name="Phases">Where the batched runner's time went, per phase.</param>
@@ -131,7 +131,7 @@ public static class ProbeBenchmark
                 }
                 batchedRuns[t].Add(ids.Length / runnerSeconds);
                 ceilingRuns[t].Add((double)ids.Length * template.TokensPerProbe / ceilingSeconds);
-                RunnerPhases phases = Copy(batched.Phases);
+                RunnerPhases phases = batched.Phases.Snapshot();
                 progress?.Invoke($"{template.Template.Name}: naive runner, {naiveProbes} probes{run}");
                 naiveRuns[t].Add(naiveProbes / Time(() => naive.Run(t, template, ids.AsSpan(0, Math.Min(naiveProbes, ids.Length)))));
                 phaseRuns[t].Add((phases, ceilingRuns[t][^1]));
@@ -171,13 +171,6 @@ public static class ProbeBenchmark
             scaling.Add(new ThreadScalingPoint(n, rate, scaling.Count == 0 ? 1 : rate / scaling[0].CeilingTokensPerS));
         }
         return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, repeats, results, scaling);
-    }
-
-    private static RunnerPhases Copy(RunnerPhases source)
-    {
-        var copy = new RunnerPhases();
-        copy.Include(source);
-        return copy;
     }
 
     // Each repeat's phase shares, and the decoding phases' rate against that repeat's ceiling.
@@ -229,21 +222,16 @@ internal sealed class CeilingDecoder : IDisposable
     {
         if (!ReferenceEquals(_prefixLoaded, template))
         {
-            _context.ClearMemory();
-            _context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
-            for (int j = 0; j < _context.MaxSequences - 1; j++) _context.CopySequence(SequenceId.First, new SequenceId(j + 1));
+            _prefixLoaded = null;
+            BatchRunner.LoadPrefix(_context, template, _context.MaxSequences - 1);
             _prefixLoaded = template;
         }
-        var slot = new Position(template.Prefix.Length);
         _batch.Clear();
-        for (int j = 0; j < tokens.Length; j++)
-        {
-            _batch.AddSequence([tokens[j], .. template.Suffix], slot, new SequenceId(j + 1), logitsForLast: true);
-        }
+        for (int j = 0; j < tokens.Length; j++) BatchRunner.AddProbe(_batch, template, j, tokens[j]);
         long start = Stopwatch.GetTimestamp();
         _context.DecodeOrThrow(_batch);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        for (int j = 0; j < tokens.Length; j++) _context.RemoveSequenceFrom(new SequenceId(j + 1), slot);
+        BatchRunner.ClearGroup(_context, template, tokens.Length);
         return seconds;
     }
 

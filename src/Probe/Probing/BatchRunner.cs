@@ -128,13 +128,7 @@ public sealed unsafe class BatchRunner : IProbeRunner
         Span<int> outputs = stackalloc int[n];
 
         _batch.Clear();
-        for (int j = 0; j < n; j++)
-        {
-            SequenceId sequence = ProbeSequence(j);
-            _batch.Add(new TokenId(tokens[j]), slot, sequence, wantLogits: template.Suffix.Length == 0);
-            _batch.AddSequence(template.Suffix, slot + 1, sequence, logitsForLast: true);
-            outputs[j] = _batch.Count - 1;
-        }
+        for (int j = 0; j < n; j++) outputs[j] = AddProbe(_batch, template, j, tokens[j]);
         clock = Phases.Add(RunnerPhase.Bookkeeping, clock);
         _context.DecodeOrThrow(_batch);
         clock = Phases.Add(RunnerPhase.SuffixDecode, clock, _batch.Count);
@@ -192,9 +186,9 @@ public sealed unsafe class BatchRunner : IProbeRunner
             clock = Phases.Add(RunnerPhase.LogitReading, clock);
         }
 
+        ClearGroup(_context, template, n);
         for (int j = 0; j < n; j++)
         {
-            _context.RemoveSequenceFrom(ProbeSequence(j), slot);
             int[][]? mine = attempts == 0 ? null : sampled[(j * attempts)..((j + 1) * attempts)];
             for (int a = 0; a < attempts; a++) _context.RemoveSequence(AttemptSequence(j * attempts + a));
             results.Add(new ProbeResult(templateIndex, tokens[j], stats[j], answers[j], mine));
@@ -211,16 +205,39 @@ public sealed unsafe class BatchRunner : IProbeRunner
 
     private SequenceId AttemptSequence(int k) => new(BatchProbes + 1 + k);
 
-    // Decodes the template's prefix into sequence 0 on a cleared memory and copies it into every probe
-    // sequence (once per template; the groups remove only what follows it).
     private void LoadPrefix(TemplateTokens template)
     {
         if (ReferenceEquals(_prefixLoaded, template)) return;
-        _context.ClearMemory();
         _prefixLoaded = null;
-        _context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
-        for (int j = 0; j < BatchProbes; j++) _context.CopySequence(SequenceId.First, ProbeSequence(j));
+        LoadPrefix(_context, template, BatchProbes);
         _prefixLoaded = template;
+    }
+
+    /// <summary>
+    /// Decodes the template's prefix into sequence 0 on a cleared memory and copies it into the probe
+    /// sequences 1..<paramref name="probes"/> (once per template; a group removes only what follows
+    /// it, see <see cref="ClearGroup"/>). The bench's ceiling decode starts from the same state.
+    /// </summary>
+    internal static void LoadPrefix(LlamaContext context, TemplateTokens template, int probes)
+    {
+        context.ClearMemory();
+        context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
+        for (int j = 0; j < probes; j++) context.CopySequence(SequenceId.First, ProbeSequence(j));
+    }
+
+    /// <summary>Adds probe j's inserted token and the suffix to <paramref name="batch"/>; returns the batch index of its output row.</summary>
+    internal static int AddProbe(LlamaBatch batch, TemplateTokens template, int j, int token)
+    {
+        var slot = new Position(template.Prefix.Length);
+        batch.Add(new TokenId(token), slot, ProbeSequence(j), wantLogits: template.Suffix.Length == 0);
+        batch.AddSequence(template.Suffix, slot + 1, ProbeSequence(j), logitsForLast: true);
+        return batch.Count - 1;
+    }
+
+    /// <summary>Removes what a group added to probe sequences 0..<paramref name="probes"/>-1, keeping their prefix.</summary>
+    internal static void ClearGroup(LlamaContext context, TemplateTokens template, int probes)
+    {
+        for (int j = 0; j < probes; j++) context.RemoveSequenceFrom(ProbeSequence(j), new Position(template.Prefix.Length));
     }
 
     /// <summary>Frees the per-thread scratch rows.</summary>

@@ -46,15 +46,13 @@ public sealed class RunnerPhases
         return now;
     }
 
-    /// <summary>Adds another record's seconds and tokens to this one.</summary>
-    public void Include(RunnerPhases other)
+    /// <summary>A copy of the figures so far (the runner keeps adding to this one).</summary>
+    public RunnerPhases Snapshot()
     {
-        ArgumentNullException.ThrowIfNull(other);
-        for (int i = 0; i < _seconds.Length; i++)
-        {
-            _seconds[i] += other._seconds[i];
-            _tokens[i] += other._tokens[i];
-        }
+        var copy = new RunnerPhases();
+        _seconds.CopyTo(copy._seconds, 0);
+        _tokens.CopyTo(copy._tokens, 0);
+        return copy;
     }
 
     /// <summary>Starts over.</summary>
