@@ -23,14 +23,16 @@ public sealed record Measured(double Median, double Min, double Max)
 /// <param name="NaiveProbesPerS">The baseline: one probe at a time, full prompt.</param>
 /// <param name="BatchedProbesPerS">The batch runner.</param>
 /// <param name="Ratio">Batched ÷ naive.</param>
-/// <param name="CeilingTokensPerS">Raw llama_decode throughput on a full batch: the B probes' suffix tokens in one decode, timed after each runner group.</param>
-/// <param name="Efficiency">Tokens the batched runner decodes per second (suffixes and greedy answers) ÷ the ceiling, per repeat.</param>
+/// <param name="CeilingTokensPerS">Raw llama_decode throughput on the runner's own work: each group's suffixes and the answer tokens it fed back, with the same output rows, in one decode timed right after the group.</param>
+/// <param name="Efficiency">The ceiling's time for the groups ÷ the batched runner's (equally: their tokens/s), per repeat.</param>
+/// <param name="SuffixTokensPerS">The suffixes alone in one decode (one output row per probe): the rate the decode phases are set against.</param>
 /// <param name="ProjectedFullScanS">Seconds for this template over the whole vocabulary at the median batched rate.</param>
 /// <param name="Phases">Where the batched runner's time went, per phase.</param>
 /// <param name="Attempts">With sampled attempts: their cost against greedy answers alone; null otherwise.</param>
 public sealed record TemplateBenchmark(
     string Name, int SuffixTokens, int DecodedTokensPerProbe, Measured NaiveProbesPerS, Measured BatchedProbesPerS, double Ratio,
-    Measured CeilingTokensPerS, Measured Efficiency, double ProjectedFullScanS, IReadOnlyList<PhaseBenchmark> Phases, AttemptsBenchmark? Attempts = null)
+    Measured CeilingTokensPerS, Measured Efficiency, Measured SuffixTokensPerS, double ProjectedFullScanS, IReadOnlyList<PhaseBenchmark> Phases,
+    AttemptsBenchmark? Attempts = null)
 {
     /// <summary>
     /// An efficiency outside (0, 1.05] cannot be a property of the runner (it decodes the same batches
@@ -42,7 +44,7 @@ public sealed record TemplateBenchmark(
 /// <summary>One phase of the batched runner (<see cref="RunnerPhases"/>), over the repeats.</summary>
 /// <param name="Phase">The phase.</param>
 /// <param name="Share">Its fraction of the batched runner's time.</param>
-/// <param name="Efficiency">For a decoding phase, its tokens/s ÷ the ceiling; null for the others.</param>
+/// <param name="Efficiency">For a decoding phase, its tokens/s ÷ the suffix-only decode's; null for the others.</param>
 public sealed record PhaseBenchmark(RunnerPhase Phase, Measured Share, Measured? Efficiency);
 
 /// <summary>Sampled attempts against the greedy answer alone, both batched at the batch the attempts allow.</summary>
@@ -56,7 +58,7 @@ public sealed record AttemptsBenchmark(int Count, int Batch, double GreedyProbes
     public double Cost => GreedyProbesPerS / AttemptsProbesPerS;
 }
 
-/// <summary>The raw decode ceiling of the first template at one thread count.</summary>
+/// <summary>The suffix-only decode of the first template at one thread count.</summary>
 public sealed record ThreadScalingPoint(int Threads, double CeilingTokensPerS, double Speedup);
 
 public sealed record BenchmarkResult(
@@ -70,7 +72,8 @@ public sealed record BenchmarkResult(
 /// <summary>
 /// Measures the naive and batched runners and the raw decode ceiling per template, interleaved in
 /// one process so machine noise hits all three alike, <c>repeats</c> times over (median and range):
-/// ratios, not absolute seconds, are the result. Then the ceiling from 1 thread to the thread count.
+/// ratios, not absolute seconds, are the result. Then the suffix-only decode from 1 thread to the
+/// thread count.
 /// </summary>
 public static class ProbeBenchmark
 {
@@ -88,22 +91,20 @@ public static class ProbeBenchmark
         // Probe ids spread over the vocabulary, the same for every runner.
         int[] ids = Enumerable.Range(0, groups * batch).Select(i => (int)((long)i * 7919 % vocabulary)).ToArray();
 
-        using LlamaContext batchContext = LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, batch, answerTokens, threads, exact));
-        using var batched = new BatchRunner(batchContext, batch, answerTokens);
+        // The scan's runner: a context per template, reopened as the templates alternate below.
+        using var batched = new PerTemplateRunner(model, batch, answerTokens, threads, exact);
         using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(tokenized, answerTokens, threads, exact));
         using var naive = new NaiveRunner(naiveContext, answerTokens);
         // Sampled attempts, and greedy answers at the same batch for the comparison.
         int attemptBatch = attempts is { Sampled: true } ? Math.Min(batch, BatchRunner.MaxBatchProbesFor(attempts)) : 0;
-        using LlamaContext? attemptContext = attemptBatch > 0 ? LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, attemptBatch, answerTokens, threads, exact, attempts)) : null;
-        using BatchRunner? sampled = attemptContext is null ? null : new BatchRunner(attemptContext, attemptBatch, answerTokens, attempts);
-        using LlamaContext? sameBatchContext = attemptBatch > 0 ? LlamaContext.Create(model, BatchRunner.ContextFor(tokenized, attemptBatch, answerTokens, threads, exact)) : null;
-        using BatchRunner? greedy = sameBatchContext is null ? null : new BatchRunner(sameBatchContext, attemptBatch, answerTokens);
-        using var ceiling = new CeilingDecoder(model, BatchRunner.ContextFor(tokenized, batch, answerTokens, threads, exact));
+        using PerTemplateRunner? sampled = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatch, answerTokens, threads, exact, attempts) : null;
+        using PerTemplateRunner? greedy = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatch, answerTokens, threads, exact) : null;
 
         var batchedRuns = tokenized.Select(_ => new List<double>()).ToArray();
         var naiveRuns = tokenized.Select(_ => new List<double>()).ToArray();
         var ceilingRuns = tokenized.Select(_ => new List<double>()).ToArray();
-        var phaseRuns = tokenized.Select(_ => new List<(RunnerPhases Phases, double Ceiling)>()).ToArray();
+        var efficiencyRuns = tokenized.Select(_ => new List<double>()).ToArray();
+        var phaseRuns = tokenized.Select(_ => new List<(RunnerPhases Phases, double SuffixRate)>()).ToArray();
         var attemptFigures = new AttemptsBenchmark?[tokenized.Count];
         for (int repeat = 0; repeat < repeats; repeat++)
         {
@@ -111,35 +112,39 @@ public static class ProbeBenchmark
             {
                 TemplateTokens template = tokenized[t];
                 string run = repeats > 1 ? $" (run {repeat + 1} of {repeats})" : "";
-                if (repeat == 0)
-                {
-                    progress?.Invoke($"{template.Template.Name}: warm-up");
-                    batched.Run(t, template, ids.AsSpan(0, Math.Min(batch, 8)));
-                    naive.Run(t, template, ids.AsSpan(0, 1));
-                    ceiling.Seconds(template, ids.AsSpan(0, batch));
-                }
-                // Each group through the runner, then the same tokens as one raw decode: alternating
-                // at this grain, a change in the machine's load hits both sides of the ratio alike.
+                using var ceiling = new CeilingDecoder(model, BatchRunner.ContextFor([template], batch, answerTokens, threads, exact), batch, answerTokens);
+                progress?.Invoke($"{template.Template.Name}: warm-up");
+                batched.Run(t, template, ids.AsSpan(0, Math.Min(batch, 8)));
+                ceiling.Seconds(template, ids.AsSpan(0, batch));
+                if (repeat == 0) naive.Run(t, template, ids.AsSpan(0, 1));
+                // Each group through the runner, then the same work as one raw decode and the suffixes
+                // alone: alternating at this grain, a change in the machine's load hits every side alike.
                 progress?.Invoke($"{template.Template.Name}: batched runner and raw decode ceiling, {ids.Length} probes{run}");
-                batched.Phases.Reset();
-                double runnerSeconds = 0, ceilingSeconds = 0;
+                batched.Current!.Phases.Reset();
+                double runnerSeconds = 0, ceilingSeconds = 0, suffixSeconds = 0;
                 for (int g = 0; g < groups; g++)
                 {
                     int[] group = ids[(g * batch)..((g + 1) * batch)];
-                    runnerSeconds += Time(() => batched.Run(t, template, group));
-                    ceilingSeconds += ceiling.Seconds(template, group);
+                    IReadOnlyList<ProbeResult> found = [];
+                    runnerSeconds += Time(() => found = batched.Run(t, template, group));
+                    ceilingSeconds += ceiling.SameWorkSeconds(template, group, found);
+                    suffixSeconds += ceiling.Seconds(template, group);
                 }
+                int decoded = template.TokensPerProbe + answerTokens - 1;
                 batchedRuns[t].Add(ids.Length / runnerSeconds);
-                ceilingRuns[t].Add((double)ids.Length * template.TokensPerProbe / ceilingSeconds);
-                RunnerPhases phases = batched.Phases.Snapshot();
+                ceilingRuns[t].Add((double)ids.Length * decoded / ceilingSeconds);
+                efficiencyRuns[t].Add(ceilingSeconds / runnerSeconds);
+                double suffixRate = (double)ids.Length * template.TokensPerProbe / suffixSeconds;
+                RunnerPhases phases = batched.Current!.Phases.Snapshot();
                 progress?.Invoke($"{template.Template.Name}: naive runner, {naiveProbes} probes{run}");
                 naiveRuns[t].Add(naiveProbes / Time(() => naive.Run(t, template, ids.AsSpan(0, Math.Min(naiveProbes, ids.Length)))));
-                phaseRuns[t].Add((phases, ceilingRuns[t][^1]));
+                phaseRuns[t].Add((phases, suffixRate));
 
                 if (repeat == 0 && sampled is not null && greedy is not null)
                 {
                     int[] attemptIds = ids[..Math.Min(ids.Length, groups * attemptBatch)];
                     sampled.Run(t, template, attemptIds.AsSpan(0, Math.Min(attemptBatch, 8)));
+                    greedy.Run(t, template, attemptIds.AsSpan(0, Math.Min(attemptBatch, 8)));
                     progress?.Invoke($"{template.Template.Name}: {attempts!.Count} sampled attempts vs greedy, batch {attemptBatch}");
                     double greedyRate = attemptIds.Length / Time(() => greedy.Run(t, template, attemptIds));
                     double sampledRate = attemptIds.Length / Time(() => sampled.Run(t, template, attemptIds));
@@ -154,17 +159,16 @@ public static class ProbeBenchmark
             int decoded = tokenized[t].TokensPerProbe + answerTokens - 1;
             Measured batchedRate = Measured.Of(batchedRuns[t]), naiveRate = Measured.Of(naiveRuns[t]);
             // Each repeat's efficiency from its own pair of measurements: noise between repeats does not mix in.
-            Measured efficiency = Measured.Of([.. batchedRuns[t].Zip(ceilingRuns[t], (b, c) => b * decoded / c)]);
             results.Add(new TemplateBenchmark(tokenized[t].Template.Name, tokenized[t].TokensPerProbe, decoded, naiveRate, batchedRate,
-                batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), efficiency, vocabulary / batchedRate.Median, PhaseFigures(phaseRuns[t]),
-                attemptFigures[t]));
+                batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), Measured.Of(efficiencyRuns[t]),
+                Measured.Of([.. phaseRuns[t].Select(r => r.SuffixRate)]), vocabulary / batchedRate.Median, PhaseFigures(phaseRuns[t]), attemptFigures[t]));
         }
 
-        progress?.Invoke("thread scaling of the raw decode ceiling");
+        progress?.Invoke("thread scaling of the suffix-only decode");
         var scaling = new List<ThreadScalingPoint>();
         foreach (int n in ScalingCounts(threads))
         {
-            using var decoder = new CeilingDecoder(model, BatchRunner.ContextFor(tokenized, batch, answerTokens, n, exact));
+            using var decoder = new CeilingDecoder(model, BatchRunner.ContextFor([tokenized[0]], batch, answerTokens, n, exact), batch, answerTokens);
             int[] group = ids[..batch];
             decoder.Seconds(tokenized[0], group);
             double rate = Measured.Of([.. Enumerable.Range(0, 3 * repeats).Select(_ => group.Length * tokenized[0].TokensPerProbe / decoder.Seconds(tokenized[0], group))]).Median;
@@ -173,13 +177,13 @@ public static class ProbeBenchmark
         return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, repeats, results, scaling);
     }
 
-    // Each repeat's phase shares, and the decoding phases' rate against that repeat's ceiling.
-    private static List<PhaseBenchmark> PhaseFigures(List<(RunnerPhases Phases, double Ceiling)> runs) =>
+    // Each repeat's phase shares, and the decoding phases' rate against that repeat's suffix-only decode.
+    private static List<PhaseBenchmark> PhaseFigures(List<(RunnerPhases Phases, double SuffixRate)> runs) =>
         [.. Enum.GetValues<RunnerPhase>().Select(phase =>
         {
             Measured share = Measured.Of([.. runs.Select(r => r.Phases.Seconds(phase) / r.Phases.TotalSeconds)]);
             bool decodes = runs.All(r => r.Phases.Tokens(phase) > 0);
-            Measured? efficiency = decodes ? Measured.Of([.. runs.Select(r => r.Phases.Tokens(phase) / r.Phases.Seconds(phase) / r.Ceiling)]) : null;
+            Measured? efficiency = decodes ? Measured.Of([.. runs.Select(r => r.Phases.Tokens(phase) / r.Phases.Seconds(phase) / r.SuffixRate)]) : null;
             return new PhaseBenchmark(phase, share, efficiency);
         })];
 
@@ -201,9 +205,10 @@ public static class ProbeBenchmark
 }
 
 /// <summary>
-/// The raw decode ceiling: one <c>llama_decode</c> of a group's tokens exactly as the runner's first
-/// decode forms them (B sequences holding the prefix, each given its token and the suffix, one
-/// output row each), with nothing after it, in a context of the runner's settings.
+/// The raw decode ceiling: one <c>llama_decode</c> of a group's work in a context of the runner's
+/// settings, starting from the state the runner starts from (B sequences holding the prefix). The
+/// runner cannot do better: it decodes the same tokens with the same output rows, but its answer
+/// tokens have to wait for the argmax of the step before.
 /// </summary>
 internal sealed class CeilingDecoder : IDisposable
 {
@@ -211,14 +216,27 @@ internal sealed class CeilingDecoder : IDisposable
     private readonly LlamaBatch _batch;
     private TemplateTokens? _prefixLoaded;
 
-    public CeilingDecoder(LlamaModel model, ContextOptions options)
+    /// <summary>
+    /// A decoder in a context of <paramref name="options"/>, its batch widened to hold every probe's
+    /// answer tokens too, and its micro-batch with it up to llama.cpp's usual 512 (the runner's, sized
+    /// for its own decodes, would cut the one decode back into the runner's steps).
+    /// </summary>
+    public CeilingDecoder(LlamaModel model, ContextOptions options, int probes, int answerTokens)
     {
-        _context = LlamaContext.Create(model, options);
+        int wide = options.BatchSize + probes * (answerTokens - 1);
+        _context = LlamaContext.Create(model, options with { BatchSize = wide, MicroBatchSize = Math.Max(options.MicroBatchSize, Math.Min(wide, 512)) });
         _batch = new LlamaBatch(_context.BatchSize);
     }
 
-    /// <summary>Seconds of the decode alone (not the batch building around it).</summary>
-    public double Seconds(TemplateTokens template, ReadOnlySpan<int> tokens)
+    /// <summary>Seconds of the decode of the group's suffixes alone (not the batch building around it).</summary>
+    public double Seconds(TemplateTokens template, ReadOnlySpan<int> tokens) => SameWorkSeconds(template, tokens, []);
+
+    /// <summary>
+    /// Seconds of one decode of the runner's whole work on a group: each probe's suffix followed by
+    /// the answer tokens the runner fed back (all but the last), with an output row wherever the
+    /// runner asked for one. No schedule that decodes these tokens can take less.
+    /// </summary>
+    public double SameWorkSeconds(TemplateTokens template, ReadOnlySpan<int> tokens, IReadOnlyList<ProbeResult> answers)
     {
         if (!ReferenceEquals(_prefixLoaded, template))
         {
@@ -227,7 +245,17 @@ internal sealed class CeilingDecoder : IDisposable
             _prefixLoaded = template;
         }
         _batch.Clear();
-        for (int j = 0; j < tokens.Length; j++) BatchRunner.AddProbe(_batch, template, j, tokens[j]);
+        var answerStart = new Position(template.Prefix.Length + template.TokensPerProbe);
+        for (int j = 0; j < tokens.Length; j++)
+        {
+            BatchRunner.AddProbe(_batch, template, j, tokens[j]);
+            if (answers.Count == 0) continue;
+            int[] answer = answers[j].Answer;
+            for (int step = 0; step < answer.Length - 1; step++)
+            {
+                _batch.Add(new TokenId(answer[step]), answerStart + step, new SequenceId(j + 1), wantLogits: true);
+            }
+        }
         long start = Stopwatch.GetTimestamp();
         _context.DecodeOrThrow(_batch);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

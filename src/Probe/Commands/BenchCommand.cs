@@ -49,7 +49,8 @@ internal static class BenchCommand
 
         var command = new Command("bench",
             "Measure, in one run on one model and per template: naive and batched probes/s and their ratio, the raw llama_decode " +
-            "ceiling on a full batch and the batched runner's efficiency against it, and the projected full-vocabulary scan time.")
+            "ceiling (each group's suffixes and answer tokens, as the runner fed them back, in one decode) and the batched runner's " +
+            "efficiency against it, where the runner's time goes, and the projected full-vocabulary scan time.")
         {
             model, synthetic, templates, chatTemplate, batch, threads, groups, naiveProbes, repeats, exact, answerTokens, attempts, attemptTemperature, gpuLayers, json,
         };
@@ -104,12 +105,13 @@ internal static class BenchCommand
                 TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(table);
-        var phases = new Table().AddColumns("template", "suffix decode", "answer decodes", "logit reading", "bookkeeping");
+        var phases = new Table().AddColumns("template", "suffixes alone tok/s", "suffix decode", "answer decodes", "logit reading", "bookkeeping");
         foreach (TemplateBenchmark t in result.Templates)
         {
-            phases.AddRow([t.Name, .. t.Phases.Select(p => F(100 * p.Share.Median, "F1") + " %" + (p.Efficiency is { } e ? $" at {F(e.Median, "F2")}" : ""))]);
+            phases.AddRow([t.Name, R(t.SuffixTokensPerS, "F0"),
+                .. t.Phases.Select(p => F(100 * p.Share.Median, "F1") + " %" + (p.Efficiency is { } e ? $" at {F(e.Median, "F2")}" : ""))]);
         }
-        Console.Out.WriteLine("batched runner's time per phase (median share; a decode phase's tokens/s ÷ the ceiling after 'at'):");
+        Console.Out.WriteLine("batched runner's time per phase (median share; after 'at', a decode phase's tokens/s ÷ that of the suffixes alone in one decode):");
         AnsiConsole.Write(phases);
         foreach (TemplateBenchmark t in result.Templates.Where(t => t.Noisy))
         {
@@ -122,7 +124,7 @@ internal static class BenchCommand
             Console.Out.WriteLine($"{t.Name}: {a.Count} sampled attempts {F(a.AttemptsProbesPerS)} probes/s vs greedy only {F(a.GreedyProbesPerS)} probes/s (batch {a.Batch}): " +
                 $"each probe costs {F(a.Cost, "F2")}x (as separate probes: {a.Count + 1}x)");
         }
-        Console.Out.WriteLine($"thread scaling ({result.Templates[0].Name} ceiling): " +
+        Console.Out.WriteLine($"thread scaling ({result.Templates[0].Name}, suffixes alone): " +
             string.Join(", ", result.ThreadScaling.Select(p => $"{p.Threads} → {F(p.CeilingTokensPerS, "F0")} tok/s ({F(p.Speedup, "F2")}x)")));
         Console.Out.WriteLine($"projected full scan, all templates: {TimeSpan.FromSeconds(result.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)}");
     }

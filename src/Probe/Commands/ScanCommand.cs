@@ -8,7 +8,7 @@ namespace AnomalyProbe.Probe.Commands;
 internal static class ScanCommand
 {
     /// <summary>Probes per decode by default (measured with <c>bench</c>: see the README).</summary>
-    public const int DefaultBatch = 64;
+    public const int DefaultBatch = 128;
 
     /// <summary>Greedy answer tokens recorded per probe by default (as Magikarp's verification does).</summary>
     public const int DefaultAnswerTokens = 3;
@@ -121,6 +121,13 @@ internal static class ScanCommand
             // The default batch shrinks to what the attempts leave room for; a batch given explicitly is checked as given.
             int probesPerDecode = parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch) : Math.Min(DefaultBatch, BatchRunner.MaxBatchProbesFor(sampling));
             string outDir = parse.GetValue(output)!;
+            // --resume without --batch continues at the journal's B (a scan begun under an older default included).
+            string journalPath = Path.Combine(outDir, ScanJournal.FileName);
+            if (parse.GetValue(resume) && parse.GetResult(batch) is null or { Implicit: true } && File.Exists(journalPath) && new FileInfo(journalPath).Length > 0 &&
+                ScanJournal.ReadOnly(journalPath).Header.ReadSettings() is { } journaled)
+            {
+                probesPerDecode = journaled.BatchProbes;
+            }
             TwoStageRequest? twoStage = parse.GetValue(candidates) is null && parse.GetValue(control) is null && parse.GetValue(budget) is null
                 ? null
                 : new TwoStageRequest(parse.GetValue(candidates), parse.GetValue(control), parse.GetValue(budget), parse.GetValue(rankBy)!);

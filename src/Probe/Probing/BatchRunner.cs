@@ -171,18 +171,20 @@ public sealed unsafe class BatchRunner : IProbeRunner
             clock = Phases.Add(RunnerPhase.Bookkeeping, clock);
             _context.DecodeOrThrow(_batch);
             clock = Phases.Add(RunnerPhase.AnswerDecode, clock, _batch.Count);
-            for (int j = 0; j < n; j++) answers[j][step] = TensorPrimitives.IndexOfMax(_context.GetLogits(j));
-            if (sampled.Length > 0)
+            for (int j = 0; j < n; j++) rows[j] = (IntPtr)_context.LogitsAddress(j);
+            var attemptRows = new IntPtr[sampled.Length];
+            for (int k = 0; k < sampled.Length; k++) attemptRows[k] = (IntPtr)_context.LogitsAddress(n + k);
+            int current = step;
+            Parallel.For(0, n + sampled.Length, i =>
             {
-                var attemptRows = new IntPtr[sampled.Length];
-                for (int k = 0; k < sampled.Length; k++) attemptRows[k] = (IntPtr)_context.LogitsAddress(n + k);
-                int current = step;
-                Parallel.For(0, sampled.Length, k =>
+                if (i < n)
                 {
-                    var row = new ReadOnlySpan<float>((float*)attemptRows[k], vocabulary);
-                    sampled[k][current] = Draw(row, templateIndex, ids[k / attempts], k % attempts, current);
-                });
-            }
+                    answers[i][current] = TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>((float*)rows[i], vocabulary));
+                    return;
+                }
+                int k = i - n;
+                sampled[k][current] = Draw(new ReadOnlySpan<float>((float*)attemptRows[k], vocabulary), templateIndex, ids[k / attempts], k % attempts, current);
+            });
             clock = Phases.Add(RunnerPhase.LogitReading, clock);
         }
 

@@ -2,12 +2,12 @@ using AnomalyProbe.Probe.Native;
 
 namespace AnomalyProbe.Probe.Probing;
 
-/// <summary>The runner a scan's settings ask for (batched or naive), with its context sized for the templates; disposes both.</summary>
+/// <summary>The runner a scan's settings ask for: batched (a context per template, <see cref="PerTemplateRunner"/>) or naive (one context for the longest prompt).</summary>
 internal sealed class RunnerSession : IDisposable
 {
-    private readonly LlamaContext _context;
+    private readonly LlamaContext? _context;
 
-    private RunnerSession(LlamaContext context, IProbeRunner runner)
+    private RunnerSession(LlamaContext? context, IProbeRunner runner)
     {
         _context = context;
         Runner = runner;
@@ -17,16 +17,14 @@ internal sealed class RunnerSession : IDisposable
 
     public static RunnerSession Open(LlamaModel model, ScanSettings settings, IReadOnlyList<TemplateTokens> templates, int threads)
     {
-        ContextOptions options = settings.Naive
-            ? NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact)
-            : BatchRunner.ContextFor(templates, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling);
-        LlamaContext context = LlamaContext.Create(model, options);
+        if (!settings.Naive)
+        {
+            return new RunnerSession(null, new PerTemplateRunner(model, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling));
+        }
+        LlamaContext context = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact));
         try
         {
-            IProbeRunner runner = settings.Naive
-                ? new NaiveRunner(context, settings.AnswerTokens, settings.Sampling)
-                : new BatchRunner(context, settings.BatchProbes, settings.AnswerTokens, settings.Sampling);
-            return new RunnerSession(context, runner);
+            return new RunnerSession(context, new NaiveRunner(context, settings.AnswerTokens, settings.Sampling));
         }
         catch
         {
@@ -38,6 +36,6 @@ internal sealed class RunnerSession : IDisposable
     public void Dispose()
     {
         Runner.Dispose();
-        _context.Dispose();
+        _context?.Dispose();
     }
 }

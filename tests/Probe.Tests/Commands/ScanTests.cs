@@ -213,6 +213,22 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
     }
 
     [Fact]
+    public void ResumeWithoutBatchContinuesAtTheJournalsBatch()
+    {
+        // A scan begun at another B (an older default, say) resumes at it; an explicit other B is refused.
+        string dir = NewDir("resume-batch");
+        CliResult Scan(params string[] extra) => CliProcess.Run([.. new[] { "scan", "--out", dir, "--model", TestPaths.DefaultModel, "--tokens", "0-99", "--no-harvest" }, .. extra]);
+        Assert.Equal(0, Scan("--batch", "24").ExitCode);
+        CliResult resumed = Scan("--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        Assert.Contains("200/200 probes already journaled", resumed.StdErr, StringComparison.Ordinal);
+        Assert.Equal(24, RunInfo.Read(Path.Combine(dir, ScanOutputs.RunFile)).Settings.Batch);
+        CliResult other = Scan("--resume", "--batch", "32");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("other settings (batch", other.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AShardThatOwnsNoGroupIsRefusedUpFront()
     {
         string dir = NewDir("empty-shard");

@@ -1,3 +1,4 @@
+using AnomalyProbe.Probe.Bench;
 using AnomalyProbe.Probe.Probing;
 using AnomalyProbe.Probe.Native;
 
@@ -37,6 +38,34 @@ public sealed class RunnerAgreementTests
     [MemberData(nameof(Models))]
     public void BatchedAndNaiveAgreeOnEveryToken(string modelPath, int batchProbes, bool exact) =>
         Agree(modelPath, batchProbes, exact, vocabulary => Enumerable.Range(0, vocabulary).ToArray());
+
+    /// <summary>
+    /// A template's results are bit-identical whether it runs alone or after others: each template gets
+    /// a context sized for it (<see cref="PerTemplateRunner"/>). On a small synthetic llama at B = 128, a
+    /// context sized for every template does change the induction values (fp16 flash attention over
+    /// a chat-sized stream), which is what this would catch.
+    /// </summary>
+    [Fact]
+    public void ATemplatesResultsDoNotDependOnTheOtherTemplates()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "anomalyprobe-tests", "synthetic");
+        using LlamaModel model = LlamaModel.Load(SyntheticModel.GetOrCreate(ModelShape.Named("embd=256,layers=2,heads=4,ff=512,vocab=4000"), dir));
+        var templates = TemplateTokens.CreateAll(PromptTemplate.LoadAll([Path.Combine(TestPaths.RepoRoot, "prompts")], chatAvailable: true), model, "chatml");
+        int induction = templates.FindIndex(t => t.Template.Name == "induction");
+        int[] ids = [.. Enumerable.Range(0, 256).Select(i => i * 331 % model.Vocabulary.Count)];
+
+        using var alone = new PerTemplateRunner(model, 128, AnswerTokens, 2, exact: false);
+        var expected = alone.Run(induction, templates[induction], ids);
+        using var after = new PerTemplateRunner(model, 128, AnswerTokens, 2, exact: false);
+        for (int t = 0; t < templates.Count; t++) after.Run(t, templates[t], ids.AsSpan(0, 5));
+        var actual = after.Run(induction, templates[induction], ids);
+        Assert.Equal(expected.Select(r => (r.Stats.LogProb, r.Stats.Rank)), actual.Select(r => (r.Stats.LogProb, r.Stats.Rank)));
+
+        using LlamaContext shared = LlamaContext.Create(model, BatchRunner.ContextFor(templates, 128, AnswerTokens, 2, exact: false));
+        using var oneContext = new BatchRunner(shared, 128, AnswerTokens);
+        var sized = oneContext.Run(induction, templates[induction], ids);
+        Assert.NotEqual(expected.Select(r => r.Stats.LogProb), sized.Select(r => r.Stats.LogProb));
+    }
 
     private static void Agree(string modelPath, int batchProbes, bool exact, Func<int, int[]> select)
     {
