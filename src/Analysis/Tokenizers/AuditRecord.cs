@@ -60,6 +60,9 @@ public sealed record AuditRecord
     /// <summary>The category (<see cref="TokenCategories.Classify"/>).</summary>
     public TokenCategory Category => TokenCategories.Classify(TokenType, Text, Utf8, Reachable);
 
+    /// <summary>The category Magikarp's tables count it in (<see cref="MagikarpCategories.Classify"/>); it depends on the vocabulary.</summary>
+    public MagikarpCategory MagikarpIn(bool singleBytesAreBytes) => MagikarpCategories.Classify(Category, ByteLength, singleBytesAreBytes);
+
     /// <inheritdoc/>
     public bool Equals(AuditRecord? other) =>
         other is not null

@@ -94,6 +94,7 @@ internal static class TokenizerCommand
         var counts = AuditMd.CountCategories(report.Records);
         output.WriteLine($"audited {N(report.Records.Count)} tokens of {report.Vocabulary.FileName} [{report.Vocabulary.TokenizerSummary}] in {report.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         output.WriteLine(string.Join(", ", counts.Select(c => $"{TokenCategories.Name(c.Key)} {N(c.Value)}")));
+        output.WriteLine("as Magikarp counts: " + string.Join(", ", AuditMd.CountMagikarp(report.Records).Select(c => $"{MagikarpCategories.Name(c.Key)} {N(c.Value)}")));
         output.WriteLine($"wrote {csv} and {md}");
         return ExitCodes.Ok;
     }

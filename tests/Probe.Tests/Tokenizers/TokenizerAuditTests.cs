@@ -94,6 +94,20 @@ public sealed class TokenizerAuditTests
         Assert.Equal("<|endoftext|>", records.Single(r => r.Category == TokenCategory.Special).Text);
     }
 
+    /// <summary>
+    /// Magikarp's published gpt2 row (Land &amp; Bartolo 2024, their tokenizer table) is the yardstick:
+    /// 1 special, 256 bytes, 0 unreachable, 216 partial UTF-8. A SentencePiece vocabulary's bytes are
+    /// its 256 byte-fallback tokens, not its one-character pieces.
+    /// </summary>
+    [Fact]
+    public void MagikarpComparableCountsMatchTheirPublishedGpt2Row()
+    {
+        var gpt2 = AuditMd.CountMagikarp(Audit("ggml-vocab-gpt-2.gguf"));
+        Assert.Equal((1, 256, 0, 216), (gpt2[MagikarpCategory.Special], gpt2[MagikarpCategory.Bytes], gpt2[MagikarpCategory.Unreachable], gpt2[MagikarpCategory.PartialUtf8]));
+        var spm = AuditMd.CountMagikarp(Audit("ggml-vocab-llama-spm.gguf"));
+        Assert.Equal((3, 256, 0, 0), (spm[MagikarpCategory.Special], spm[MagikarpCategory.Bytes], spm[MagikarpCategory.Unreachable], spm[MagikarpCategory.PartialUtf8]));
+    }
+
     [Fact]
     public void Phi3AddsSpecialAndReservedTokens()
     {

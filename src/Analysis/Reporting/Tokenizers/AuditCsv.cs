@@ -1,3 +1,4 @@
+using System.Globalization;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Analysis.Tokens;
 using CsvHelper;
@@ -9,8 +10,8 @@ namespace AnomalyProbe.Analysis.Reporting.Tokenizers;
 /// Writes and reads audit.csv, one row per token id, sorted by id, in the conventions of
 /// <see cref="CsvFormat"/>. Columns: token_id, piece, bytes_hex, text, token_type, attributes,
 /// score, byte_length, utf8_status, roundtrip, roundtrip_ids, reachable, reachable_via,
-/// duplicate_of, category. The derived columns (piece, byte_length, utf8_status, category) are
-/// checked against the facts when read back.
+/// duplicate_of, category, magikarp_category. The derived columns (piece, byte_length, utf8_status,
+/// category, magikarp_category) are checked against the facts when read back.
 /// </summary>
 public static class AuditCsv
 {
@@ -19,14 +20,14 @@ public static class AuditCsv
     private enum Column
     {
         TokenId, Piece, BytesHex, Text, TokenType, Attributes, Score, ByteLength, Utf8Status,
-        RoundTrip, RoundTripIds, Reachable, ReachableVia, DuplicateOf, Category,
+        RoundTrip, RoundTripIds, Reachable, ReachableVia, DuplicateOf, Category, MagikarpCategory,
     }
 
     /// <summary>The header, in column order.</summary>
     public static IReadOnlyList<string> Columns { get; } =
     [
         "token_id", "piece", "bytes_hex", "text", "token_type", "attributes", "score", "byte_length", "utf8_status",
-        "roundtrip", "roundtrip_ids", "reachable", "reachable_via", "duplicate_of", "category",
+        "roundtrip", "roundtrip_ids", "reachable", "reachable_via", "duplicate_of", "category", "magikarp_category",
     ];
 
     /// <summary>Writes the records to a new file at <paramref name="path"/> (replacing it).</summary>
@@ -85,6 +86,7 @@ public static class AuditCsv
 
     private static void WriteAll(CsvWriter csv, List<AuditRecord> rows)
     {
+        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(rows.Select(r => r.Category));
         csv.WriteHeader(Columns.ToArray());
         foreach (AuditRecord r in rows)
         {
@@ -103,6 +105,7 @@ public static class AuditCsv
             csv.WriteField(r.ReachableVia);
             csv.WriteField(Int(r.DuplicateOf));
             csv.WriteField(TokenCategories.Name(r.Category));
+            csv.WriteField(MagikarpCategories.Name(r.MagikarpIn(singleBytes)));
             csv.EndRecord();
         }
     }
@@ -111,6 +114,7 @@ public static class AuditCsv
     {
         ExpectHeader(file, csv.Headers, Columns);
         var rows = new List<AuditRecord>();
+        var magikarp = new List<(string Name, long Line)>();
         int previous = -1;
         while (csv.Read())
         {
@@ -141,7 +145,19 @@ public static class AuditCsv
             if (f.Utf8((int)Column.Utf8Status) != record.Utf8) throw f.Error((int)Column.Utf8Status, "differs from the UTF-8 status of bytes_hex");
             if (f.Category((int)Column.Category) != record.Category)
                 throw f.Error((int)Column.Category, $"the rules give '{TokenCategories.Name(record.Category)}' for these facts");
+            magikarp.Add((f.Text((int)Column.MagikarpCategory), csv.LineNumber));
             rows.Add(record);
+        }
+        // magikarp_category depends on the whole vocabulary (has it byte-fallback tokens?): checked once all rows are read.
+        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(rows.Select(r => r.Category));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            string expected = MagikarpCategories.Name(rows[i].MagikarpIn(singleBytes));
+            if (magikarp[i].Name != expected)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"{file} line {magikarp[i].Line}, column {(int)Column.MagikarpCategory + 1} (magikarp_category): the rules give '{expected}' for these facts."));
+            }
         }
         return rows;
     }

@@ -20,6 +20,16 @@ public static class AuditMd
         return counts;
     }
 
+    /// <summary>Counts per Magikarp-comparable category, in <see cref="MagikarpCategories.Order"/> (zeros included).</summary>
+    public static IReadOnlyDictionary<MagikarpCategory, int> CountMagikarp(IEnumerable<AuditRecord> records)
+    {
+        var list = records.ToList();
+        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(list.Select(r => r.Category));
+        var counts = MagikarpCategories.Order.ToDictionary(c => c, _ => 0);
+        foreach (AuditRecord r in list) counts[r.MagikarpIn(singleBytes)]++;
+        return counts;
+    }
+
     public static void Write(string path, AuditResult report)
     {
         using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
@@ -55,6 +65,19 @@ public static class AuditMd
                 return (IReadOnlyList<string>)[TokenCategories.Name(c), Count(members.Count), Share(members.Count, total),
                     members.Count == 0 ? "-" : string.Join(", ", Spread(members, 6).Select(r => $"{r.TokenId} {Code(r.Piece)}"))];
             }), "lrrl");
+
+        w.WriteLine("## As Magikarp counts");
+        w.WriteLine();
+        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(records.Select(r => r.Category));
+        w.WriteLine("The categories of Magikarp's published tokenizer tables (Land & Bartolo 2024), to set beside theirs: `bytes` are " +
+                    (singleBytes ? "this vocabulary's single-byte tokens (it has no byte-fallback tokens: a byte-level BPE's 256, whatever their UTF-8)"
+                                 : "its byte-fallback tokens") +
+                    ", unused and reserved tokens are `special`, and `unreachable` and `partial_utf8` count the other tokens only.");
+        w.WriteLine();
+        var magikarp = CountMagikarp(records);
+        Table(w, ["category", "tokens", "share", "from the categories above"],
+            MagikarpCategories.Order.Select(c => (IReadOnlyList<string>)[MagikarpCategories.Name(c), Count(magikarp[c]), Share(magikarp[c], total),
+                Counts(records.Where(r => r.MagikarpIn(singleBytes) == c).GroupBy(r => TokenCategories.Name(r.Category)))]), "lrrl");
 
         w.WriteLine("## Facts");
         w.WriteLine();

@@ -56,6 +56,8 @@ public sealed class AuditCsvTests : IDisposable
         Assert.Equal(records.Select(r => r.Category), back.Select(r => r.Category));
         Assert.Equal(TokenCategory.PartialUtf8, back[7].Category);
         Assert.Equal(TokenCategory.ByteFallback, back[6].Category);
+        // With a byte-fallback token in the vocabulary, only it is "bytes"; a one-byte piece stays what it is.
+        Assert.Equal(MagikarpCategory.Bytes, back[6].MagikarpIn(singleBytesAreBytes: false));
         Assert.True(float.IsNaN(back[10].Score));
     }
 
@@ -65,8 +67,26 @@ public sealed class AuditCsvTests : IDisposable
         var writer = new StringWriter();
         AuditCsv.Write(writer, [Record(7, [0xE2, 0x80], roundTrip: false)]);
         string[] lines = writer.ToString().Split('\n');
-        Assert.Equal("token_id,piece,bytes_hex,text,token_type,attributes,score,byte_length,utf8_status,roundtrip,roundtrip_ids,reachable,reachable_via,duplicate_of,category", lines[0]);
-        Assert.Equal(@"7,\xE2\x80,e280,t7,normal,normal,-0.7,2,partial,false,8 3,true,a{},,partial_utf8", lines[1]);
+        Assert.Equal("token_id,piece,bytes_hex,text,token_type,attributes,score,byte_length,utf8_status,roundtrip,roundtrip_ids,reachable,reachable_via,duplicate_of,category,magikarp_category", lines[0]);
+        Assert.Equal(@"7,\xE2\x80,e280,t7,normal,normal,-0.7,2,partial,false,8 3,true,a{},,partial_utf8,partial_utf8", lines[1]);
+    }
+
+    [Fact]
+    public void MagikarpCategoriesFollowTheirTables()
+    {
+        // Byte-level BPE (no byte-fallback tokens): every single byte is "bytes", whatever its fine category.
+        Assert.Equal(MagikarpCategory.Bytes, MagikarpCategories.Classify(TokenCategory.Unreachable, 1, singleBytesAreBytes: true));
+        Assert.Equal(MagikarpCategory.Bytes, MagikarpCategories.Classify(TokenCategory.PartialUtf8, 1, singleBytesAreBytes: true));
+        Assert.Equal(MagikarpCategory.Bytes, MagikarpCategories.Classify(TokenCategory.Normal, 1, singleBytesAreBytes: true));
+        Assert.Equal(MagikarpCategory.PartialUtf8, MagikarpCategories.Classify(TokenCategory.PartialUtf8, 2, singleBytesAreBytes: true));
+        // SentencePiece: "a" is a piece, <0x61> the byte.
+        Assert.Equal(MagikarpCategory.Normal, MagikarpCategories.Classify(TokenCategory.Normal, 1, singleBytesAreBytes: false));
+        Assert.Equal(MagikarpCategory.Bytes, MagikarpCategories.Classify(TokenCategory.ByteFallback, 6, singleBytesAreBytes: false));
+        // Reserved slots count as special; special wins over one byte.
+        Assert.Equal(MagikarpCategory.Special, MagikarpCategories.Classify(TokenCategory.Unused, 7, singleBytesAreBytes: true));
+        Assert.Equal(MagikarpCategory.Special, MagikarpCategories.Classify(TokenCategory.Special, 1, singleBytesAreBytes: true));
+        Assert.True(MagikarpCategories.SingleBytesAreBytes([TokenCategory.Normal, TokenCategory.PartialUtf8]));
+        Assert.False(MagikarpCategories.SingleBytesAreBytes([TokenCategory.Normal, TokenCategory.ByteFallback]));
     }
 
     [Fact]
@@ -79,7 +99,8 @@ public sealed class AuditCsvTests : IDisposable
 
     public static TheoryData<string, Func<string, string>, string> Tampered => new()
     {
-        { "category", csv => csv.Replace(",normal\n", ",special\n", StringComparison.Ordinal), "category" },
+        { "category", csv => csv.Replace(",normal,normal\n", ",special,normal\n", StringComparison.Ordinal), "category" },
+        { "magikarp", csv => csv.Replace(",normal,normal\n", ",normal,bytes\n", StringComparison.Ordinal), "column 16 (magikarp_category): the rules give 'normal'" },
         { "piece", csv => csv.Replace("\n1,\"a,b\"", "\n1,\"a;b\"", StringComparison.Ordinal), "piece" },
         { "length", csv => csv.Replace(",-0.1,3,valid,", ",-0.1,4,valid,", StringComparison.Ordinal), "byte_length" },
         { "ids", csv => csv.Replace(",false,1 3,", ",false,1 x,", StringComparison.Ordinal), "roundtrip_ids" },
