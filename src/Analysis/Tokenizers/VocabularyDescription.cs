@@ -31,6 +31,17 @@ public sealed record VocabularyDescription
 
     public string FileName => System.IO.Path.GetFileName(Path);
 
+    /// <summary>
+    /// For a BPE vocabulary without <c>tokenizer.ggml.pre</c>, what that means for the audit (one
+    /// line); null otherwise. llama.cpp then splits text with its default pre-tokenizer rather than
+    /// the model's own, and tokens only the real one produces look unreachable (gpt-neox: 1,807 here
+    /// against 221 in Magikarp's table).
+    /// </summary>
+    public string? MissingPreTokenizer => TokenizerType == "BPE" && PreTokenizer is null
+        ? $"{FileName} has no tokenizer.ggml.pre: llama.cpp splits text with its default pre-tokenizer, not the model's own, " +
+          "so tokens only the model's own produces count as unreachable (an upper bound; e.g. gpt-neox: 1,807 here vs 221 in Magikarp's table)"
+        : null;
+
     /// <summary>"BPE (gpt2, pre gpt-2)".</summary>
     public string TokenizerSummary => $"{TokenizerType} (model {TokenizerModel ?? "-"}, pre {PreTokenizer ?? "- (llama.cpp default)"})";
 }

@@ -95,6 +95,7 @@ internal static class TokenizerCommand
         output.WriteLine($"audited {N(report.Records.Count)} tokens of {report.Vocabulary.FileName} [{report.Vocabulary.TokenizerSummary}] in {report.ElapsedSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         output.WriteLine(string.Join(", ", counts.Select(c => $"{TokenCategories.Name(c.Key)} {N(c.Value)}")));
         output.WriteLine("as Magikarp counts: " + string.Join(", ", AuditMd.CountMagikarp(report.Records).Select(c => $"{MagikarpCategories.Name(c.Key)} {N(c.Value)}")));
+        if (report.Vocabulary.MissingPreTokenizer is { } warning) Console.Error.WriteLine($"tokenizer audit: warning: {warning}");
         output.WriteLine($"wrote {csv} and {md}");
         return ExitCodes.Ok;
     }
@@ -118,6 +119,10 @@ internal static class TokenizerCommand
             output.WriteLine($"{c.Source}: tokens/char A {c.Overall.TokensPerCharA.ToString("F3", CultureInfo.InvariantCulture)}, " +
                              $"B {c.Overall.TokensPerCharB.ToString("F3", CultureInfo.InvariantCulture)}; identical {c.Overall.Identical} of {c.Overall.Texts} texts" +
                              (c.Skipped.Count > 0 ? $" ({c.Skipped.Count} skipped, see compare.md)" : ""));
+        }
+        foreach (VocabularyDescription side in new[] { report.A, report.B })
+        {
+            if (side.MissingPreTokenizer is { } warning) Console.Error.WriteLine($"tokenizer compare: warning: {warning}");
         }
         output.WriteLine($"wrote {csv} and {md}");
         return ExitCodes.Ok;

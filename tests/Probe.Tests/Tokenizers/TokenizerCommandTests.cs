@@ -42,6 +42,26 @@ public sealed class TokenizerCommandTests : IDisposable
     }
 
     [Fact]
+    public void ABpeVocabularyWithoutAPreTokenizerIsWarnedAbout()
+    {
+        // gpt-neox's GGUF has no tokenizer.ggml.pre; gpt-2's has one, and SPM does not use one.
+        string output = Path.Combine(_dir, "neox");
+        CliResult neox = CliProcess.Run("tokenizer", "audit", "--model", Vocab("gpt-neox"), "--out", output);
+        Assert.True(neox.ExitCode == 0, neox.StdErr);
+        Assert.Contains("tokenizer audit: warning: ggml-vocab-gpt-neox.gguf has no tokenizer.ggml.pre", neox.StdErr, StringComparison.Ordinal);
+        Assert.Contains("**Warning:** ggml-vocab-gpt-neox.gguf has no tokenizer.ggml.pre", File.ReadAllText(Path.Combine(output, "audit.md")), StringComparison.Ordinal);
+        CliResult compare = CliProcess.Run("tokenizer", "compare", Vocab("gpt-2"), Vocab("gpt-neox"), "--out", Path.Combine(_dir, "cmp-neox"));
+        Assert.True(compare.ExitCode == 0, compare.StdErr);
+        Assert.Single(compare.StdErr.Split('\n'), l => l.StartsWith("tokenizer compare: warning:", StringComparison.Ordinal));
+        foreach (string name in new[] { "gpt-2", "llama-spm" })
+        {
+            CliResult quiet = CliProcess.Run("tokenizer", "audit", "--model", Vocab(name), "--out", Path.Combine(_dir, name));
+            Assert.True(quiet.ExitCode == 0, quiet.StdErr);
+            Assert.DoesNotContain("warning", quiet.StdErr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void AuditOfASentencePieceVocabularyWithoutByteTokensDoesNotAbort()
     {
         // poem-zh has no <0xNN> tokens: unguarded, llama.cpp would terminate the process.

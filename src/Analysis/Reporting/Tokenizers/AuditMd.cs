@@ -55,6 +55,11 @@ public static class AuditMd
             ["time", $"{Number(report.ElapsedSeconds, "F1")} s"],
         ]);
 
+        if (v.MissingPreTokenizer is { } warning)
+        {
+            w.WriteLine($"**Warning:** {warning}.");
+            w.WriteLine();
+        }
         w.WriteLine("## Categories");
         w.WriteLine();
         var byCategory = records.GroupBy(r => r.Category).ToDictionary(g => g.Key, g => g.OrderBy(r => r.TokenId).ToList());

@@ -46,6 +46,11 @@ public static class CompareMd
         ]);
         w.WriteLine($"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCpp} (its own tokenizers), {Number(report.ElapsedSeconds, "F1")} s.");
         w.WriteLine();
+        foreach (string warning in new[] { a.MissingPreTokenizer, b.MissingPreTokenizer }.OfType<string>())
+        {
+            w.WriteLine($"**Warning:** {warning}.");
+            w.WriteLine();
+        }
 
         WriteMatching(w, diff);
         WriteCategories(w, diff);
