@@ -85,6 +85,10 @@ internal static class CsvFormat
     }
 
     /// <summary>Strict parsing of the current record's fields, with errors that name the file, line and column.</summary>
+    /// <summary>"FILE line N, column I (NAME): PROBLEM." — the one form every CSV reader's errors take.</summary>
+    public static FormatException LineError(string file, long line, int column, IReadOnlyList<string> header, string problem) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{file} line {line}, column {column + 1} ({header[column]}): {problem}."));
+
     public readonly struct Fields(string file, CsvReader csv, IReadOnlyList<string> header)
     {
         public string Text(int i) => csv.GetString(i);
@@ -157,8 +161,10 @@ internal static class CsvFormat
 
         public TokenType TokenType(int i) => TokenTypes.TryParse(Text(i), out var t) ? t : throw NotA(i, "a token type");
 
-        public FormatException Error(int i, string problem) =>
-            new(string.Create(CultureInfo.InvariantCulture, $"{file} line {csv.LineNumber}, column {i + 1} ({header[i]}): {problem}."));
+        public FormatException Error(int i, string problem) => LineError(file, csv.LineNumber, i, header, problem);
+
+        /// <summary>The line the reader is on (for a check made after the whole file is read, <see cref="LineError"/>).</summary>
+        public long Line => csv.LineNumber;
 
         private FormatException NotA(int i, string what) => Error(i, $"'{Text(i)}' is not {what}");
     }

@@ -60,8 +60,17 @@ public sealed record AuditRecord
     /// <summary>The category (<see cref="TokenCategories.Classify"/>).</summary>
     public TokenCategory Category => TokenCategories.Classify(TokenType, Text, Utf8, Reachable);
 
-    /// <summary>The category Magikarp's tables count it in (<see cref="MagikarpCategories.Classify"/>); it depends on the vocabulary.</summary>
-    public MagikarpCategory MagikarpIn(bool singleBytesAreBytes) => MagikarpCategories.Classify(Category, ByteLength, singleBytesAreBytes);
+    /// <summary>
+    /// Each record's category as Magikarp's tables count it (<see cref="MagikarpCategories.Classify"/>),
+    /// in order: it depends on the whole vocabulary (are its single bytes its byte tokens?).
+    /// </summary>
+    public static MagikarpCategory[] MagikarpCategoriesOf(IReadOnlyList<AuditRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        TokenCategory[] fine = [.. records.Select(r => r.Category)];
+        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(fine);
+        return [.. records.Select((r, i) => MagikarpCategories.Classify(fine[i], r.ByteLength, singleBytes))];
+    }
 
     /// <inheritdoc/>
     public bool Equals(AuditRecord? other) =>

@@ -39,7 +39,7 @@ public sealed record VocabularyDescription
     /// </summary>
     public string? MissingPreTokenizer => TokenizerType == "BPE" && PreTokenizer is null
         ? $"{FileName} has no tokenizer.ggml.pre: llama.cpp splits text with its default pre-tokenizer, not the model's own, " +
-          "so tokens only the model's own produces count as unreachable (an upper bound; e.g. gpt-neox: 1,807 here vs 221 in Magikarp's table)"
+          "so tokens only the model's own produces count as unreachable (the count is an upper bound)"
         : null;
 
     /// <summary>"BPE (gpt2, pre gpt-2)".</summary>

@@ -132,6 +132,7 @@ public static class ProbeBenchmark
                 }
                 int decoded = template.TokensPerProbe + answerTokens - 1;
                 batchedRuns[t].Add(ids.Length / runnerSeconds);
+                // Each repeat's efficiency from its own pair of measurements: noise between repeats does not mix in.
                 ceilingRuns[t].Add((double)ids.Length * decoded / ceilingSeconds);
                 efficiencyRuns[t].Add(ceilingSeconds / runnerSeconds);
                 double suffixRate = (double)ids.Length * template.TokensPerProbe / suffixSeconds;
@@ -158,7 +159,6 @@ public static class ProbeBenchmark
         {
             int decoded = tokenized[t].TokensPerProbe + answerTokens - 1;
             Measured batchedRate = Measured.Of(batchedRuns[t]), naiveRate = Measured.Of(naiveRuns[t]);
-            // Each repeat's efficiency from its own pair of measurements: noise between repeats does not mix in.
             results.Add(new TemplateBenchmark(tokenized[t].Template.Name, tokenized[t].TokensPerProbe, decoded, naiveRate, batchedRate,
                 batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), Measured.Of(efficiencyRuns[t]),
                 Measured.Of([.. phaseRuns[t].Select(r => r.SuffixRate)]), vocabulary / batchedRate.Median, PhaseFigures(phaseRuns[t]), attemptFigures[t]));
@@ -245,16 +245,12 @@ internal sealed class CeilingDecoder : IDisposable
             _prefixLoaded = template;
         }
         _batch.Clear();
-        var answerStart = new Position(template.Prefix.Length + template.TokensPerProbe);
         for (int j = 0; j < tokens.Length; j++)
         {
             BatchRunner.AddProbe(_batch, template, j, tokens[j]);
             if (answers.Count == 0) continue;
             int[] answer = answers[j].Answer;
-            for (int step = 0; step < answer.Length - 1; step++)
-            {
-                _batch.Add(new TokenId(answer[step]), answerStart + step, new SequenceId(j + 1), wantLogits: true);
-            }
+            for (int step = 0; step < answer.Length - 1; step++) BatchRunner.AddAnswer(_batch, template, j, step, answer[step]);
         }
         long start = Stopwatch.GetTimestamp();
         _context.DecodeOrThrow(_batch);

@@ -119,12 +119,13 @@ internal static class ScanCommand
             IReadOnlyList<string>? prompts = parse.GetValue(harvestPrompts) is { } promptFile ? HarvestSettings.ReadPrompts(promptFile) : null;
             AttemptSettings sampling = AttemptSettings.Create(parse.GetValue(attempts), parse.GetValue(attemptTemperature), parse.GetValue(seed));
             // The default batch shrinks to what the attempts leave room for; a batch given explicitly is checked as given.
-            int probesPerDecode = parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch) : Math.Min(DefaultBatch, BatchRunner.MaxBatchProbesFor(sampling));
+            bool batchGiven = parse.GetResult(batch) is { Implicit: false };
+            int probesPerDecode = batchGiven ? parse.GetValue(batch) : Math.Min(DefaultBatch, BatchRunner.MaxBatchProbesFor(sampling));
             string outDir = parse.GetValue(output)!;
             // --resume without --batch continues at the journal's B (a scan begun under an older default included).
             string journalPath = Path.Combine(outDir, ScanJournal.FileName);
-            if (parse.GetValue(resume) && parse.GetResult(batch) is null or { Implicit: true } && File.Exists(journalPath) && new FileInfo(journalPath).Length > 0 &&
-                ScanJournal.ReadOnly(journalPath).Header.ReadSettings() is { } journaled)
+            if (parse.GetValue(resume) && !batchGiven && File.Exists(journalPath) && new FileInfo(journalPath).Length > 0 &&
+                ScanJournal.ReadHeader(journalPath).ReadSettings() is { } journaled)
             {
                 probesPerDecode = journaled.BatchProbes;
             }

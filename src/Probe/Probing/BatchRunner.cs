@@ -163,16 +163,16 @@ public sealed unsafe class BatchRunner : IProbeRunner
         // The answers: one more token per sequence per step, all sequences in one decode. Output i < n is
         // probe i's greedy answer, output n + k its sampled attempt k.
         Position answerStart = slot + template.TokensPerProbe;
+        var attemptRows = new IntPtr[sampled.Length];
         for (int step = 1; step < _answerTokens; step++)
         {
             _batch.Clear();
-            for (int j = 0; j < n; j++) _batch.Add(new TokenId(answers[j][step - 1]), answerStart + (step - 1), ProbeSequence(j), wantLogits: true);
+            for (int j = 0; j < n; j++) AddAnswer(_batch, template, j, step - 1, answers[j][step - 1]);
             for (int k = 0; k < sampled.Length; k++) _batch.Add(new TokenId(sampled[k][step - 1]), answerStart + (step - 1), AttemptSequence(k), wantLogits: true);
             clock = Phases.Add(RunnerPhase.Bookkeeping, clock);
             _context.DecodeOrThrow(_batch);
             clock = Phases.Add(RunnerPhase.AnswerDecode, clock, _batch.Count);
             for (int j = 0; j < n; j++) rows[j] = (IntPtr)_context.LogitsAddress(j);
-            var attemptRows = new IntPtr[sampled.Length];
             for (int k = 0; k < sampled.Length; k++) attemptRows[k] = (IntPtr)_context.LogitsAddress(n + k);
             int current = step;
             Parallel.For(0, n + sampled.Length, i =>
@@ -235,6 +235,10 @@ public sealed unsafe class BatchRunner : IProbeRunner
         batch.AddSequence(template.Suffix, slot + 1, ProbeSequence(j), logitsForLast: true);
         return batch.Count - 1;
     }
+
+    /// <summary>Adds probe j's answer token number <paramref name="step"/> (0 = the first, after the suffix), with an output row.</summary>
+    internal static void AddAnswer(LlamaBatch batch, TemplateTokens template, int j, int step, int token) =>
+        batch.Add(new TokenId(token), new Position(template.Prefix.Length + template.TokensPerProbe + step), ProbeSequence(j), wantLogits: true);
 
     /// <summary>Removes what a group added to probe sequences 0..<paramref name="probes"/>-1, keeping their prefix.</summary>
     internal static void ClearGroup(LlamaContext context, TemplateTokens template, int probes)

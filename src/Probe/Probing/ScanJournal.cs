@@ -98,6 +98,15 @@ public sealed class ScanJournal : IDisposable
         return there is null || here is null ? "" : string.Join("; ", here.Differences(there));
     }
 
+    /// <summary>The header of the journal at <paramref name="path"/>, reading only its first line (not its groups).</summary>
+    public static JournalHeader ReadHeader(string path)
+    {
+        if (!File.Exists(path)) throw new InputException($"no scan journal at '{path}'");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return ParseHeader(Encoding.UTF8.GetBytes(reader.ReadLine() ?? ""), path);
+    }
+
     /// <summary>Reads a journal without opening it for writing (merge).</summary>
     public static JournalContents ReadOnly(string path)
     {
@@ -135,6 +144,16 @@ public sealed class ScanJournal : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 
+    private static JournalHeader ParseHeader(ReadOnlySpan<byte> firstLine, string path)
+    {
+        JournalHeader? header = firstLine.IsEmpty ? null : TryParse<JournalHeader>(firstLine);
+        if (header is null || header.Type != "header" || header.Version != JournalHeader.CurrentVersion)
+        {
+            throw new InputException($"'{path}' is not a version {JournalHeader.CurrentVersion} scan journal");
+        }
+        return header;
+    }
+
     private static JournalContents Read(FileStream stream, string path)
     {
         byte[] data = new byte[stream.Length];
@@ -142,11 +161,7 @@ public sealed class ScanJournal : IDisposable
         stream.ReadExactly(data);
 
         int firstEnd = Array.IndexOf(data, (byte)'\n');
-        JournalHeader? header = firstEnd < 0 ? null : TryParse<JournalHeader>(data.AsSpan(0, firstEnd));
-        if (header is null || header.Type != "header" || header.Version != JournalHeader.CurrentVersion)
-        {
-            throw new InputException($"'{path}' is not a version {JournalHeader.CurrentVersion} scan journal");
-        }
+        JournalHeader header = ParseHeader(firstEnd < 0 ? [] : data.AsSpan(0, firstEnd), path);
 
         var contents = JournalContents.Empty(header);
         contents.ValidLength = firstEnd + 1;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Analysis.Tokens;
 using CsvHelper;
@@ -86,10 +85,11 @@ public static class AuditCsv
 
     private static void WriteAll(CsvWriter csv, List<AuditRecord> rows)
     {
-        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(rows.Select(r => r.Category));
+        MagikarpCategory[] magikarp = AuditRecord.MagikarpCategoriesOf(rows);
         csv.WriteHeader(Columns.ToArray());
-        foreach (AuditRecord r in rows)
+        for (int i = 0; i < rows.Count; i++)
         {
+            AuditRecord r = rows[i];
             csv.WriteField(Int(r.TokenId));
             csv.WriteField(r.Piece);
             csv.WriteField(r.BytesHex);
@@ -105,7 +105,7 @@ public static class AuditCsv
             csv.WriteField(r.ReachableVia);
             csv.WriteField(Int(r.DuplicateOf));
             csv.WriteField(TokenCategories.Name(r.Category));
-            csv.WriteField(MagikarpCategories.Name(r.MagikarpIn(singleBytes)));
+            csv.WriteField(MagikarpCategories.Name(magikarp[i]));
             csv.EndRecord();
         }
     }
@@ -145,18 +145,17 @@ public static class AuditCsv
             if (f.Utf8((int)Column.Utf8Status) != record.Utf8) throw f.Error((int)Column.Utf8Status, "differs from the UTF-8 status of bytes_hex");
             if (f.Category((int)Column.Category) != record.Category)
                 throw f.Error((int)Column.Category, $"the rules give '{TokenCategories.Name(record.Category)}' for these facts");
-            magikarp.Add((f.Text((int)Column.MagikarpCategory), csv.LineNumber));
+            magikarp.Add((f.Text((int)Column.MagikarpCategory), f.Line));
             rows.Add(record);
         }
         // magikarp_category depends on the whole vocabulary (has it byte-fallback tokens?): checked once all rows are read.
-        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(rows.Select(r => r.Category));
+        MagikarpCategory[] rules = AuditRecord.MagikarpCategoriesOf(rows);
         for (int i = 0; i < rows.Count; i++)
         {
-            string expected = MagikarpCategories.Name(rows[i].MagikarpIn(singleBytes));
+            string expected = MagikarpCategories.Name(rules[i]);
             if (magikarp[i].Name != expected)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
-                    $"{file} line {magikarp[i].Line}, column {(int)Column.MagikarpCategory + 1} (magikarp_category): the rules give '{expected}' for these facts."));
+                throw LineError(file, magikarp[i].Line, (int)Column.MagikarpCategory, Columns, $"the rules give '{expected}' for these facts");
             }
         }
         return rows;

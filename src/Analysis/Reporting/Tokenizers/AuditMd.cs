@@ -23,10 +23,8 @@ public static class AuditMd
     /// <summary>Counts per Magikarp-comparable category, in <see cref="MagikarpCategories.Order"/> (zeros included).</summary>
     public static IReadOnlyDictionary<MagikarpCategory, int> CountMagikarp(IEnumerable<AuditRecord> records)
     {
-        var list = records.ToList();
-        bool singleBytes = MagikarpCategories.SingleBytesAreBytes(list.Select(r => r.Category));
         var counts = MagikarpCategories.Order.ToDictionary(c => c, _ => 0);
-        foreach (AuditRecord r in list) counts[r.MagikarpIn(singleBytes)]++;
+        foreach (MagikarpCategory c in AuditRecord.MagikarpCategoriesOf([.. records])) counts[c]++;
         return counts;
     }
 
@@ -73,16 +71,20 @@ public static class AuditMd
 
         w.WriteLine("## As Magikarp counts");
         w.WriteLine();
+        MagikarpCategory[] magikarp = AuditRecord.MagikarpCategoriesOf(records);
         bool singleBytes = MagikarpCategories.SingleBytesAreBytes(records.Select(r => r.Category));
         w.WriteLine("The categories of Magikarp's published tokenizer tables (Land & Bartolo 2024), to set beside theirs: `bytes` are " +
                     (singleBytes ? "this vocabulary's single-byte tokens (it has no byte-fallback tokens: a byte-level BPE's 256, whatever their UTF-8)"
                                  : "its byte-fallback tokens") +
                     ", unused and reserved tokens are `special`, and `unreachable` and `partial_utf8` count the other tokens only.");
         w.WriteLine();
-        var magikarp = CountMagikarp(records);
         Table(w, ["category", "tokens", "share", "from the categories above"],
-            MagikarpCategories.Order.Select(c => (IReadOnlyList<string>)[MagikarpCategories.Name(c), Count(magikarp[c]), Share(magikarp[c], total),
-                Counts(records.Where(r => r.MagikarpIn(singleBytes) == c).GroupBy(r => TokenCategories.Name(r.Category)))]), "lrrl");
+            MagikarpCategories.Order.Select(c =>
+            {
+                var members = records.Where((_, i) => magikarp[i] == c).ToList();
+                return (IReadOnlyList<string>)[MagikarpCategories.Name(c), Count(members.Count), Share(members.Count, total),
+                    Counts(members.GroupBy(r => TokenCategories.Name(r.Category)))];
+            }), "lrrl");
 
         w.WriteLine("## Facts");
         w.WriteLine();
