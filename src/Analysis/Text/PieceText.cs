@@ -32,6 +32,54 @@ public static class PieceText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The bytes an escaped piece stands for — the inverse of <see cref="Escape"/> (one-line form):
+    /// \n, \t, \r, \\, \xNN (that byte, as invalid bytes are written) and \uNNNN (that character).
+    /// </summary>
+    /// <exception cref="FormatException">A backslash starts none of those.</exception>
+    public static byte[] Unescape(string piece)
+    {
+        ArgumentNullException.ThrowIfNull(piece);
+        var bytes = new List<byte>(piece.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < piece.Length; i++)
+        {
+            if (piece[i] != '\\')
+            {
+                Rune.DecodeFromUtf16(piece.AsSpan(i), out Rune rune, out int used);
+                int n = rune.EncodeToUtf8(utf8);
+                for (int k = 0; k < n; k++) bytes.Add(utf8[k]);
+                i += used - 1;
+                continue;
+            }
+            char next = i + 1 < piece.Length ? piece[i + 1] : '\0';
+            int digits = next switch { 'x' => 2, 'u' => 4, _ => 0 };
+            if (digits > 0 && i + 2 + digits <= piece.Length
+                && int.TryParse(piece.AsSpan(i + 2, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int value))
+            {
+                if (digits == 2) bytes.Add((byte)value);
+                else
+                {
+                    if (!Rune.IsValid(value)) throw new FormatException($"'\\u{value:X4}' at {i + 1} is not a character");
+                    int n = new Rune(value).EncodeToUtf8(utf8);
+                    for (int k = 0; k < n; k++) bytes.Add(utf8[k]);
+                }
+                i += 1 + digits;
+                continue;
+            }
+            bytes.Add(next switch
+            {
+                'n' => (byte)'\n',
+                't' => (byte)'\t',
+                'r' => (byte)'\r',
+                '\\' => (byte)'\\',
+                _ => throw new FormatException($"'\\{next}' at {i + 1} is not an escape (\\n, \\t, \\r, \\\\, \\xNN, \\uNNNN)"),
+            });
+            i++;
+        }
+        return [.. bytes];
+    }
+
     /// <summary>Lowercase hex of the bytes, e.g. "e2968120" (empty for no bytes).</summary>
     public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 

@@ -55,6 +55,25 @@ public sealed record CompareRow
     /// <summary>Whether several ids of A, or several of B, decode to these bytes (duplicates within a vocabulary).</summary>
     public bool Collision { get; init; }
 
+    /// <summary>
+    /// For a shared piece, whether B's token decodes to other bytes than A's (possible only when
+    /// matched by vocabulary text: the same spelling, a different meaning); false otherwise.
+    /// </summary>
+    public bool BytesChanged { get; init; }
+
+    /// <summary>
+    /// What changed for a shared piece: "none", "id" (moved: same bytes, other id), "bytes" (same id
+    /// and text, other bytes) or "id+bytes"; "" when the piece is in one vocabulary only.
+    /// </summary>
+    public string Change => A is null || B is null ? ""
+        : (A.Id != B.Id, BytesChanged) switch
+        {
+            (false, false) => "none",
+            (true, false) => "id",
+            (false, true) => "bytes",
+            (true, true) => "id+bytes",
+        };
+
     /// <summary>Printable one-line rendering of <see cref="Bytes"/>.</summary>
     public string Piece => PieceText.Escape(Bytes.Span);
 
@@ -83,7 +102,8 @@ public sealed record CompareRow
 
     /// <inheritdoc/>
     public bool Equals(CompareRow? other) =>
-        other is not null && Bytes.Span.SequenceEqual(other.Bytes.Span) && A == other.A && B == other.B && Collision == other.Collision;
+        other is not null && Bytes.Span.SequenceEqual(other.Bytes.Span) && A == other.A && B == other.B && Collision == other.Collision
+        && BytesChanged == other.BytesChanged;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(A, B, Collision);

@@ -18,6 +18,12 @@ public sealed record ComparisonResult
     /// <summary>B's scan, or null.</summary>
     public ScanResults? ScanB { get; init; }
 
+    /// <summary>The known glitch tokens of A and their fate in B (from the scan of A and/or a list), or null when neither was given.</summary>
+    public IReadOnlyList<GlitchToken>? Glitches { get; init; }
+
+    /// <summary>The glitch list file, or null.</summary>
+    public string? GlitchListPath { get; init; }
+
     /// <summary>The corpus comparisons: the built-in sample, then the user's corpus when given.</summary>
     public required IReadOnlyList<CorpusComparison> Corpora { get; init; }
 

@@ -37,6 +37,9 @@ public sealed class ScanResults
         return new ScanResults(path, table.Rows.ToDictionary(r => r.TokenId, r => (new ScanValue(r.Failed, r.RepeatProb), r.Bytes)));
     }
 
+    /// <summary>The ids that failed, in order.</summary>
+    public IEnumerable<int> FailedIds => _byId.Where(kv => kv.Value.Value.Failed).Select(kv => kv.Key).Order();
+
     /// <summary>The scan's verdict on <paramref name="id"/>, or null when it did not probe it.</summary>
     public ScanValue? Find(int id) => _byId.TryGetValue(id, out var v) ? v.Value : null;
 

@@ -3,8 +3,20 @@ namespace AnomalyProbe.Analysis.Tokenizers;
 /// <summary>What the Markdown summaries say about a vocabulary file.</summary>
 public sealed record VocabularyDescription
 {
-    /// <summary>Path as given.</summary>
+    /// <summary>Path (or <c>tiktoken:NAME</c>) as given.</summary>
     public required string Path { get; init; }
+
+    /// <summary>The format it was read from: GGUF, tiktoken, ….</summary>
+    public string Format { get; init; } = "GGUF";
+
+    /// <summary>
+    /// What the source does not hold and how the audit fills it in, or what was overridden — one
+    /// sentence each, for audit.md and compare.md (empty for a GGUF file read as it is).
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>What tokenized it when not llama.cpp (e.g. "Microsoft.ML.Tokenizers 3.0.0"), else null.</summary>
+    public string? TokenizedBy { get; init; }
 
     public required long SizeBytes { get; init; }
 
@@ -42,8 +54,11 @@ public sealed record VocabularyDescription
           "so tokens only the model's own produces count as unreachable (the count is an upper bound)"
         : null;
 
+    /// <summary>The pre-tokenizer as the summaries show it ("- (llama.cpp default)" for a GGUF without one).</summary>
+    public string PreTokenizerShown => PreTokenizer ?? (Format == "GGUF" ? "- (llama.cpp default)" : "-");
+
     /// <summary>"BPE (gpt2, pre gpt-2)".</summary>
-    public string TokenizerSummary => $"{TokenizerType} (model {TokenizerModel ?? "-"}, pre {PreTokenizer ?? "- (llama.cpp default)"})";
+    public string TokenizerSummary => $"{TokenizerType} (model {TokenizerModel ?? "-"}, pre {PreTokenizerShown})";
 }
 
 /// <summary>A special-token role and the token that fills it.</summary>

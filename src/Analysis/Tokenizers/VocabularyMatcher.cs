@@ -52,7 +52,10 @@ public sealed record VocabularyDiff
     public required IReadOnlyList<CompareRow> Rows { get; init; }
 
     /// <summary>Text-matched pairs whose decoded bytes differ between A and B (0 in byte mode).</summary>
-    public int SharedWithDifferentBytes { get; init; }
+    public int SharedWithDifferentBytes => Rows.Count(r => r.BytesChanged);
+
+    /// <summary>Shared pieces by what changed (<see cref="CompareRow.Change"/>): none, id, bytes, id+bytes.</summary>
+    public int CountChange(string change) => Rows.Count(r => r.Change == change);
 
     public int Count(MatchStatus status) => Rows.Count(r => r.Status == status);
 
@@ -75,7 +78,8 @@ public sealed record VocabularyDiff
 /// text, then same token type, then in id order. Several ids of one vocabulary with the same key
 /// (in byte mode: a byte-fallback &lt;0x41&gt; and a normal "A"; the same bytes as a control and a
 /// normal token) are all kept, each paired or left as only-a/only-b, and flagged as a collision.
-/// In byte mode, tokens that decode to nothing are matched by text.</para>
+/// In byte mode, tokens that decode to nothing are matched by text; ids with neither bytes nor text
+/// (unassigned ids of a tiktoken encoding) by id.</para>
 /// <para>Every id of A lands in exactly one row with an A side, every id of B in exactly one row
 /// with a B side: shared + only-a = size of A, shared + only-b = size of B.</para>
 /// </summary>
@@ -125,16 +129,11 @@ public static class VocabularyMatcher
         var groupsA = Group(a, chosen);
         var groupsB = Group(b, chosen);
         var rows = new List<CompareRow>(Math.Max(a.Count, b.Count));
-        int differentBytes = 0;
         foreach (var (k, listA) in groupsA)
         {
             var listB = groupsB.GetValueOrDefault(k) ?? [];
             bool collision = listA.Count > 1 || listB.Count > 1;
-            foreach (var (ea, eb) in Pair(listA, listB))
-            {
-                if (ea is not null && eb is not null && !ea.Bytes.Span.SequenceEqual(eb.Bytes.Span)) differentBytes++;
-                rows.Add(Row(ea, eb, collision));
-            }
+            foreach (var (ea, eb) in Pair(listA, listB)) rows.Add(Row(ea, eb, collision));
         }
         foreach (var (k, listB) in groupsB)
         {
@@ -151,7 +150,6 @@ public static class VocabularyMatcher
             SizeA = a.Count,
             SizeB = b.Count,
             Rows = rows,
-            SharedWithDifferentBytes = differentBytes,
         };
     }
 
@@ -179,6 +177,7 @@ public static class VocabularyMatcher
         A = a is null ? null : CompareSide.From(a),
         B = b is null ? null : CompareSide.From(b),
         Collision = collision,
+        BytesChanged = a is not null && b is not null && !a.Bytes.Span.SequenceEqual(b.Bytes.Span),
     };
 
     private static Dictionary<string, List<VocabularyEntry>> Group(IReadOnlyList<VocabularyEntry> entries, MatchKey key)
@@ -186,8 +185,10 @@ public static class VocabularyMatcher
         var groups = new Dictionary<string, List<VocabularyEntry>>(entries.Count, StringComparer.Ordinal);
         foreach (VocabularyEntry e in entries.OrderBy(e => e.Id))
         {
-            // Text keys and byte keys live in separate name spaces ("t" / "b" prefix).
-            string k = key == MatchKey.Bytes && !e.Bytes.IsEmpty ? "b" + PieceText.ToHex(e.Bytes.Span) : "t" + e.Text;
+            // Text keys and byte keys live in separate name spaces ("t" / "b" prefix); an id with
+            // neither (an unassigned tiktoken id) is matched by id ("i").
+            string k = e.Bytes.IsEmpty && e.Text.Length == 0 ? "i" + e.Id.ToString(CultureInfo.InvariantCulture)
+                : key == MatchKey.Bytes && !e.Bytes.IsEmpty ? "b" + PieceText.ToHex(e.Bytes.Span) : "t" + e.Text;
             if (!groups.TryGetValue(k, out var list)) groups[k] = list = [];
             list.Add(e);
         }

@@ -31,8 +31,10 @@ public sealed class LlamaModel : IDisposable
     /// <paramref name="vocabOnly"/> loads just the tokenizer (works for vocab-only files);
     /// otherwise a file without weights is refused with an <see cref="InputException"/>.
     /// <paramref name="gpuLayers"/>: layers to offload; null = all when a GPU was found, else 0.
+    /// <paramref name="preTokenizer"/> overrides the file's <c>tokenizer.ggml.pre</c> (a metadata
+    /// override: the file is not changed); llama.cpp refuses a name it does not know.
     /// </summary>
-    public static LlamaModel Load(string path, bool vocabOnly = false, int? gpuLayers = null)
+    public static LlamaModel Load(string path, bool vocabOnly = false, int? gpuLayers = null, string? preTokenizer = null)
     {
         string fullPath = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(fullPath)) throw new InputException($"'{path}' is a directory, not a model file");
@@ -77,6 +79,8 @@ public sealed class LlamaModel : IDisposable
         NativeAborts.Subject = path;
         try
         {
+            using var overrides = MetadataOverrides.Of(preTokenizer is null ? [] : [("tokenizer.ggml.pre", preTokenizer)]);
+            unsafe { parameters.kv_overrides = overrides.Pointer; }
             return new LlamaModel(SafeLlamaModelHandle.LoadFromFile(fullPath, parameters), fullPath, vocabOnly, layers);
         }
         catch (LLama.Exceptions.LoadWeightsFailedException)

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using AnomalyProbe.Analysis.Tokens;
+using AnomalyProbe.Probe.Tokenizers;
 using LLama.Native;
 
 namespace AnomalyProbe.Probe.Native;
@@ -9,7 +10,7 @@ namespace AnomalyProbe.Probe.Native;
 /// A model's vocabulary, through llama.cpp's own tokenizer. Pieces are raw bytes: a single
 /// token can be a partial or invalid UTF-8 sequence. Thread-safe (llama.cpp's tokenizer is).
 /// </summary>
-public sealed unsafe class Vocabulary
+public sealed unsafe class Vocabulary : ITokenVocabulary
 {
     private readonly SafeLlamaModelHandle _model;
     private readonly SafeLlamaModelHandle.Vocabulary _vocabulary;

@@ -1,5 +1,3 @@
-using AnomalyProbe.Probe.Native;
-
 namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>
@@ -8,25 +6,25 @@ namespace AnomalyProbe.Probe.Tokenizers;
 /// trick), with the markers' tokens computed once (half the tokenizer calls over a whole vocabulary) and without failing
 /// when the text vanishes (WordPiece and Unigram normalise whitespace away: the result is then
 /// empty) or when every marker merges with the text (the text is then tokenized at the start).
-/// Texts that would abort llama.cpp (<see cref="SpmAbortGuard"/>) give null. Thread-safe.
+/// Texts that would abort llama.cpp (<see cref="Native.SpmAbortGuard"/>) give null. Thread-safe.
 /// With <c>parseSpecial</c>, control-token text (a template's <c>&lt;|im_end|&gt;</c>) becomes its token.
 /// </summary>
 internal sealed class ContinuationTokenizer
 {
     private static readonly byte[][] s_markers = ["\n"u8.ToArray(), "|"u8.ToArray(), "#"u8.ToArray(), "\u00a7"u8.ToArray()];
 
-    private readonly Vocabulary _vocabulary;
+    private readonly ITokenVocabulary _vocabulary;
     private readonly bool _parseSpecial;
     private readonly int[]?[] _alone;
 
-    public ContinuationTokenizer(Vocabulary vocabulary, bool parseSpecial = false)
+    public ContinuationTokenizer(ITokenVocabulary vocabulary, bool parseSpecial = false)
     {
         _vocabulary = vocabulary;
         _parseSpecial = parseSpecial;
         _alone = s_markers.Select(m => AtStart(m)).ToArray();
     }
 
-    public Vocabulary Vocabulary => _vocabulary;
+    public ITokenVocabulary Vocabulary => _vocabulary;
 
     /// <summary>The tokens of <paramref name="utf8"/> as a continuation of text, or null when llama.cpp would abort on it.</summary>
     public int[]? Tokenize(ReadOnlySpan<byte> utf8)

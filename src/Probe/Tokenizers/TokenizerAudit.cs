@@ -4,11 +4,12 @@ using AnomalyProbe.Analysis.Text;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Analysis.Tokens;
 using AnomalyProbe.Probe.Native;
+using AnomalyProbe.Probe.Tokenizers.Sources;
 
 namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>
-/// The static audit of a vocabulary, through llama.cpp's own tokenizer: for every token id its
+/// The static audit of a vocabulary, through its own tokenizer (llama.cpp's for a GGUF file): for every token id its
 /// bytes, spelling, type, attributes, score, UTF-8 status, round trip, reachability, duplicates and
 /// category (<see cref="TokenCategories"/>). Works on vocab-only files. Tokens are audited in
 /// parallel (llama.cpp's tokenizer is thread-safe); the result does not depend on the thread count.
@@ -21,7 +22,7 @@ public static class TokenizerAudit
     /// <summary>Audits every token of <paramref name="vocabulary"/>, sorted by id.</summary>
     /// <param name="vocabulary">The vocabulary.</param>
     /// <param name="threads">Worker threads; 0 = all cores.</param>
-    public static IReadOnlyList<AuditRecord> Run(Vocabulary vocabulary, int threads = 0)
+    public static IReadOnlyList<AuditRecord> Run(ITokenVocabulary vocabulary, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         var tokenizer = new ContinuationTokenizer(vocabulary);
@@ -35,16 +36,18 @@ public static class TokenizerAudit
         return WithDuplicates(records);
     }
 
-    /// <summary>Audits a vocabulary file and returns the report audit.md is written from.</summary>
-    public static AuditResult Run(string path, int threads = 0)
+    /// <summary>Audits a vocabulary (<see cref="VocabularySource"/>) and returns the report audit.md is written from.</summary>
+    /// <param name="source">A GGUF file, tiktoken:NAME or a .tiktoken file.</param>
+    /// <param name="threads">Worker threads; 0 = all cores.</param>
+    /// <param name="preTokenizer">Overrides the source's pre-tokenizer, or null.</param>
+    public static AuditResult Run(string source, int threads = 0, string? preTokenizer = null)
     {
         var clock = Stopwatch.StartNew();
-        using LlamaModel model = LlamaModel.Load(path, vocabOnly: true);
-        VocabularyDescription description = VocabularyFacts.Describe(model, path);
-        IReadOnlyList<AuditRecord> records = Run(model.Vocabulary, threads);
+        using OpenedVocabulary opened = VocabularySource.Open(source, preTokenizer);
+        IReadOnlyList<AuditRecord> records = Run(opened.Vocabulary, threads);
         return new AuditResult
         {
-            Vocabulary = description,
+            Vocabulary = opened.Description,
             Records = records,
             Tool = ToolIdentity.Tool,
             LlamaCpp = LlamaRuntime.Engine.Summary,
@@ -53,7 +56,7 @@ public static class TokenizerAudit
         };
     }
 
-    private static AuditRecord Audit(Vocabulary v, ContinuationTokenizer tokenizer, ReachabilitySearch search, int id)
+    private static AuditRecord Audit(ITokenVocabulary v, ContinuationTokenizer tokenizer, ReachabilitySearch search, int id)
     {
         TokenAttributes attributes = v.GetAttributes(id);
         byte[] bytes = v.TokenToPiece(id, special: true);

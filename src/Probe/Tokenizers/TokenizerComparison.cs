@@ -2,17 +2,22 @@ using System.Diagnostics;
 using System.Text;
 using AnomalyProbe.Analysis.Tokenizers;
 using AnomalyProbe.Probe.Native;
+using AnomalyProbe.Probe.Tokenizers.Sources;
 
 namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>What <c>tokenizer compare</c> is asked to do.</summary>
-/// <param name="PathA">Vocabulary A (any GGUF; weights are never loaded).</param>
+/// <param name="PathA">Vocabulary A (<see cref="VocabularySource"/>: any GGUF, weights never loaded; tiktoken:NAME; a .tiktoken file).</param>
 /// <param name="PathB">Vocabulary B.</param>
 /// <param name="ScanA">A scan of A (its tokens.csv), or null.</param>
 /// <param name="ScanB">A scan of B, or null.</param>
 /// <param name="CorpusPath">A corpus file tokenized in addition to the built-in sample, or null.</param>
 /// <param name="Threads">Audit threads; 0 = all cores.</param>
-public sealed record CompareRequest(string PathA, string PathB, string? ScanA = null, string? ScanB = null, string? CorpusPath = null, int Threads = 0);
+/// <param name="PreA">Overrides A's pre-tokenizer, or null.</param>
+/// <param name="PreB">Overrides B's pre-tokenizer, or null.</param>
+/// <param name="GlitchList">A file of known glitch tokens of A (one escaped piece per line), or null.</param>
+public sealed record CompareRequest(string PathA, string PathB, string? ScanA = null, string? ScanB = null, string? CorpusPath = null, int Threads = 0,
+    string? PreA = null, string? PreB = null, string? GlitchList = null);
 
 /// <summary>
 /// The model side of <c>tokenizer compare</c>: loads both vocabularies (vocab-only), audits both
@@ -31,21 +36,29 @@ public static class TokenizerComparison
         ScanResults? scanA = request.ScanA is null ? null : ReadScan(request.ScanA, "scan-a");
         ScanResults? scanB = request.ScanB is null ? null : ReadScan(request.ScanB, "scan-b");
         IReadOnlyList<CorpusText>? corpus = request.CorpusPath is null ? null : CorpusFile.Load(request.CorpusPath);
+        IReadOnlyList<byte[]>? listed = request.GlitchList is null ? null : GlitchList.Load(request.GlitchList);
 
-        using LlamaModel a = LlamaModel.Load(request.PathA, vocabOnly: true);
-        using LlamaModel b = LlamaModel.Load(request.PathB, vocabOnly: true);
-        VocabularyDescription descriptionA = VocabularyFacts.Describe(a, request.PathA);
-        VocabularyDescription descriptionB = VocabularyFacts.Describe(b, request.PathB);
-        var entriesA = TokenizerAudit.Run(a.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
-        var entriesB = TokenizerAudit.Run(b.Vocabulary, request.Threads).Select(VocabularyEntry.From).ToList();
+        using OpenedVocabulary openedA = VocabularySource.Open(request.PathA, request.PreA);
+        using OpenedVocabulary openedB = VocabularySource.Open(request.PathB, request.PreB);
+        ITokenVocabulary a = openedA.Vocabulary, b = openedB.Vocabulary;
+        VocabularyDescription descriptionA = openedA.Description, descriptionB = openedB.Description;
+        var entriesA = TokenizerAudit.Run(a, request.Threads).Select(VocabularyEntry.From).ToList();
+        var entriesB = TokenizerAudit.Run(b, request.Threads).Select(VocabularyEntry.From).ToList();
         CheckScan(scanA, entriesA, "scan-a", request.PathA);
         CheckScan(scanB, entriesB, "scan-b", request.PathB);
 
         VocabularyDiff diff = VocabularyMatcher.Match(entriesA, entriesB);
         if (scanA is not null || scanB is not null) diff = diff with { Rows = VocabularyMatcher.WithScans(diff.Rows, scanA, scanB) };
 
-        var corpora = new List<CorpusComparison> { Tokenize(CorpusSample.Source, CorpusSample.Texts, a.Vocabulary, b.Vocabulary) };
-        if (corpus is not null) corpora.Add(Tokenize($"`{request.CorpusPath}`", corpus, a.Vocabulary, b.Vocabulary));
+        IReadOnlyList<GlitchToken>? glitches = null;
+        if (scanA is not null || listed is not null)
+        {
+            var continuationB = new ContinuationTokenizer(b);
+            glitches = GlitchSurvival.Follow(entriesA, entriesB, scanA, scanB, listed ?? [], bytes => continuationB.Tokenize(bytes) ?? []);
+        }
+
+        var corpora = new List<CorpusComparison> { Tokenize(CorpusSample.Source, CorpusSample.Texts, a, b) };
+        if (corpus is not null) corpora.Add(Tokenize($"`{request.CorpusPath}`", corpus, a, b));
 
         return new ComparisonResult
         {
@@ -54,6 +67,8 @@ public static class TokenizerComparison
             Diff = diff,
             ScanA = scanA,
             ScanB = scanB,
+            Glitches = glitches,
+            GlitchListPath = request.GlitchList,
             Corpora = corpora,
             Tool = ToolIdentity.Tool,
             LlamaCpp = LlamaRuntime.Engine.Summary,
@@ -65,7 +80,7 @@ public static class TokenizerComparison
     /// Tokenizes every text with both vocabularies (plain: no BOS, special-token text not parsed) and
     /// compares. A text that would abort llama.cpp on either side (<see cref="SpmAbortGuard"/>) is skipped and named.
     /// </summary>
-    public static CorpusComparison Tokenize(string source, IReadOnlyList<CorpusText> texts, Vocabulary a, Vocabulary b)
+    public static CorpusComparison Tokenize(string source, IReadOnlyList<CorpusText> texts, ITokenVocabulary a, ITokenVocabulary b)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(a);

@@ -51,4 +51,30 @@ public sealed class PieceTextTests
         const string text = "naïve café – 日本語 🙂";
         Assert.Equal(text, PieceText.Escape(Encoding.UTF8.GetBytes(text)));
     }
+
+    [Fact]
+    public void UnescapeInvertsEscapeForEveryByteAndAwkwardText()
+    {
+        // Every single byte, every pair of a lead and a continuation byte, and text with escapes in it.
+        var pieces = Enumerable.Range(0, 256).Select(b => new[] { (byte)b })
+            .Concat(Enumerable.Range(0xC2, 0x34).Select(b => new[] { (byte)b, (byte)0x80 }))
+            .Append(Encoding.UTF8.GetBytes("a\\nb \\x41 \\ ĠSolid\n\t\r 🙂"))
+            .Append([0xE2, 0x96, 0x20, 0xFF]);
+        foreach (byte[] bytes in pieces)
+        {
+            // U+0080–U+009F are written \xNN like raw bytes: those two-byte characters read back as their second byte alone.
+            if (bytes is [0xC2, >= 0x80 and <= 0x9F]) continue;
+            Assert.Equal(bytes, PieceText.Unescape(PieceText.Escape(bytes)));
+        }
+        Assert.Equal(" SolidGoldMagikarp"u8.ToArray(), PieceText.Unescape(" SolidGoldMagikarp"));
+        Assert.Equal("é"u8.ToArray(), PieceText.Unescape("\\u00E9"));
+    }
+
+    [Theory]
+    [InlineData("a\\q", "'\\q' at 2 is not an escape")]
+    [InlineData("\\x4", "'\\x' at 1 is not an escape")]
+    [InlineData("end\\", "at 4 is not an escape")]
+    [InlineData("\\uD800", "is not a character")]
+    public void UnescapeRefusesWhatEscapeNeverWrites(string piece, string expected) =>
+        Assert.Contains(expected, Assert.Throws<FormatException>(() => PieceText.Unescape(piece)).Message, StringComparison.Ordinal);
 }

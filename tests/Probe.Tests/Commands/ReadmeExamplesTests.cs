@@ -75,6 +75,8 @@ public sealed class ReadmeExamplesTests : IDisposable
         Directory.CreateDirectory(work);
         Directory.CreateSymbolicLink(Path.Combine(_root, "shared"), TestPaths.SharedDir);
         foreach (string dir in new[] { "models", "prompts" }) Directory.CreateSymbolicLink(Path.Combine(work, dir), Path.Combine(TestPaths.RepoRoot, dir));
+        Directory.CreateDirectory(Path.Combine(work, "reports"));
+        Directory.CreateSymbolicLink(Path.Combine(work, "reports", "tokenizers"), Path.Combine(TestPaths.RepoRoot, "reports", "tokenizers"));
         Directory.CreateSymbolicLink(Path.Combine(work, "tinystories-instruct-neo-3m.gguf"), Path.Combine(TestPaths.ModelsDir, "tinystories-instruct-neo-3m.gguf"));
         string bin = Path.Combine(_root, "bin");
         Directory.CreateDirectory(bin);

@@ -91,6 +91,11 @@ public sealed class TokenizerCommandTests : IDisposable
         Assert.All(table.Rows, row => Assert.Null(row.B?.Scan));
         Assert.Equal(512, table.Rows.Count(row => row.A is not null));
         Assert.Contains("## Scan verdicts", File.ReadAllText(Path.Combine(output, "compare.md")), StringComparison.Ordinal);
+        // Every token A's scan failed is followed into B in glitch.csv.
+        string[] glitches = File.ReadAllLines(Path.Combine(output, GlitchCsv.FileName))[1..];
+        Assert.Equal(scanned.Rows.Count(row => row.Failed && !row.Bytes.IsEmpty), glitches.Length);
+        Assert.All(glitches, line => Assert.Contains(",scan-a,", line, StringComparison.Ordinal));
+        Assert.Contains($"glitch tokens of A: {glitches.Length}; in B", r.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,16 @@ public static class AuditMd
         Write(writer, report);
     }
 
+    /// <summary>The source's notes (what its format lacks, what was overridden), as a list.</summary>
+    internal static void WriteNotes(TextWriter w, VocabularyDescription v, string? side = null)
+    {
+        if (v.Notes.Count == 0) return;
+        w.WriteLine($"{(side is null ? "" : side + ", ")}{v.Format} source:");
+        w.WriteLine();
+        foreach (string note in v.Notes) w.WriteLine($"- {note}");
+        w.WriteLine();
+    }
+
     public static void Write(TextWriter w, AuditResult report)
     {
         ArgumentNullException.ThrowIfNull(w);
@@ -49,9 +59,10 @@ public static class AuditMd
             ["file", $"{Code(v.Path)} ({Count(v.SizeBytes)} bytes, sha256 {Code(v.Sha256)})"],
             ["vocabulary", $"{Cell(v.Name ?? "-")}: {Count(v.TokenCount)} tokens, {Cell(v.TokenizerSummary)}"],
             ["special tokens", v.SpecialTokens.Count == 0 ? "-" : string.Join(", ", v.SpecialTokens.Select(s => $"{s.Role} {s.Id} {Spelling(s.Text)}"))],
-            ["tool", $"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCpp} (its own tokenizer)"],
+            ["tool", $"{report.Tool.Name} {report.Tool.Version}, {(v.TokenizedBy is { } by ? $"tokenized by {by}" : $"llama.cpp {report.LlamaCpp} (its own tokenizer)")}"],
             ["time", $"{Number(report.ElapsedSeconds, "F1")} s"],
         ]);
+        WriteNotes(w, v);
 
         if (v.MissingPreTokenizer is { } warning)
         {

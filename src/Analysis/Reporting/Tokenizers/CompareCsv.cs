@@ -11,7 +11,8 @@ public sealed record CompareTable(IReadOnlyList<CompareRow> Rows, bool HasScanCo
 /// <summary>
 /// Writes and reads compare.csv, one row per matched piece, in the conventions of
 /// <see cref="CsvFormat"/>. Columns: bytes_hex, piece, id_a, id_b, status (shared-same-id,
-/// shared-moved, only-a, only-b), type_a, type_b, category_a, category_b, text_a, text_b (each
+/// shared-moved, only-a, only-b), change (for a shared piece: none, id — moved, same bytes —, bytes —
+/// same id and text, other bytes — or id+bytes; empty otherwise), type_a, type_b, category_a, category_b, text_a, text_b (each
 /// vocabulary's spelling), collision (several ids of one vocabulary decode to these bytes); with
 /// scan results also failed_a, failed_b, repeat_prob_a, repeat_prob_b. A side's cells are empty when
 /// the piece is not in that vocabulary, the scan columns when the scan did not probe the token.
@@ -22,13 +23,13 @@ public static class CompareCsv
 
     private enum Column
     {
-        BytesHex, Piece, IdA, IdB, Status, TypeA, TypeB, CategoryA, CategoryB, TextA, TextB, Collision,
+        BytesHex, Piece, IdA, IdB, Status, Change, TypeA, TypeB, CategoryA, CategoryB, TextA, TextB, Collision,
         FailedA, FailedB, RepeatProbA, RepeatProbB,
     }
 
     /// <summary>The header without scan results.</summary>
     public static IReadOnlyList<string> Columns { get; } =
-        ["bytes_hex", "piece", "id_a", "id_b", "status", "type_a", "type_b", "category_a", "category_b", "text_a", "text_b", "collision"];
+        ["bytes_hex", "piece", "id_a", "id_b", "status", "change", "type_a", "type_b", "category_a", "category_b", "text_a", "text_b", "collision"];
 
     /// <summary>The extra columns when scan results are given.</summary>
     public static IReadOnlyList<string> ScanColumns { get; } = ["failed_a", "failed_b", "repeat_prob_a", "repeat_prob_b"];
@@ -96,6 +97,7 @@ public static class CompareCsv
             csv.WriteField(Int(r.A?.Id));
             csv.WriteField(Int(r.B?.Id));
             csv.WriteField(CompareRow.StatusName(r.Status));
+            csv.WriteField(r.Change);
             csv.WriteField(r.A is null ? "" : TokenTypes.Name(r.A.TokenType));
             csv.WriteField(r.B is null ? "" : TokenTypes.Name(r.B.TokenType));
             csv.WriteField(r.A is null ? "" : TokenCategories.Name(r.A.Category));
@@ -127,7 +129,14 @@ public static class CompareCsv
             CompareSide? a = Side(f, Column.IdA, Column.TypeA, Column.CategoryA, Column.TextA, scans ? Column.FailedA : null, Column.RepeatProbA);
             CompareSide? b = Side(f, Column.IdB, Column.TypeB, Column.CategoryB, Column.TextB, scans ? Column.FailedB : null, Column.RepeatProbB);
             if (a is null && b is null) throw f.Error((int)Column.IdA, "neither id_a nor id_b is given");
-            var row = new CompareRow { Bytes = f.Hex((int)Column.BytesHex), A = a, B = b, Collision = f.Bool((int)Column.Collision) };
+            string change = f.Text((int)Column.Change);
+            var row = new CompareRow
+            {
+                Bytes = f.Hex((int)Column.BytesHex), A = a, B = b, Collision = f.Bool((int)Column.Collision),
+                BytesChanged = change is "bytes" or "id+bytes",
+            };
+            if (change != row.Change)
+                throw f.Error((int)Column.Change, row.Change.Length == 0 ? "must be empty for a piece in one vocabulary" : $"the ids give '{row.Change}' or '{(row.A!.Id == row.B!.Id ? "bytes" : "id+bytes")}'");
             if (f.Text((int)Column.Piece) != row.Piece) throw f.Error((int)Column.Piece, "differs from the rendering of bytes_hex");
             if (f.Text((int)Column.Status) != CompareRow.StatusName(row.Status))
                 throw f.Error((int)Column.Status, $"the ids give '{CompareRow.StatusName(row.Status)}'");

@@ -39,13 +39,18 @@ public static class CompareMd
             ["name", Cell(a.Name ?? "-"), Cell(b.Name ?? "-")],
             ["tokens", Count(a.TokenCount), Count(b.TokenCount)],
             ["tokenizer", a.TokenizerType, b.TokenizerType],
+            ["format", a.Format, b.Format],
             ["tokenizer.ggml.model", Cell(a.TokenizerModel ?? "-"), Cell(b.TokenizerModel ?? "-")],
-            ["pre-tokenizer", Cell(a.PreTokenizer ?? "- (llama.cpp default)"), Cell(b.PreTokenizer ?? "- (llama.cpp default)")],
+            ["pre-tokenizer", Cell(a.PreTokenizerShown), Cell(b.PreTokenizerShown)],
             ["scan", report.ScanA is null ? "-" : $"{Code(report.ScanA.Path)}: {Count(report.ScanA.FailedCount)} of {Count(report.ScanA.Count)} failed",
                      report.ScanB is null ? "-" : $"{Code(report.ScanB.Path)}: {Count(report.ScanB.FailedCount)} of {Count(report.ScanB.Count)} failed"],
         ]);
-        w.WriteLine($"{report.Tool.Name} {report.Tool.Version}, llama.cpp {report.LlamaCpp} (its own tokenizers), {Number(report.ElapsedSeconds, "F1")} s.");
+        string tokenizers = a.TokenizedBy is null && b.TokenizedBy is null ? $"llama.cpp {report.LlamaCpp} (its own tokenizers)"
+            : $"tokenized by {a.TokenizedBy ?? $"llama.cpp {report.LlamaCpp}"} (A) and {b.TokenizedBy ?? $"llama.cpp {report.LlamaCpp}"} (B)";
+        w.WriteLine($"{report.Tool.Name} {report.Tool.Version}, {tokenizers}, {Number(report.ElapsedSeconds, "F1")} s.");
         w.WriteLine();
+        AuditMd.WriteNotes(w, a, "A");
+        AuditMd.WriteNotes(w, b, "B");
         foreach (string warning in new[] { a.MissingPreTokenizer, b.MissingPreTokenizer }.OfType<string>())
         {
             w.WriteLine($"**Warning:** {warning}.");
@@ -56,6 +61,7 @@ public static class CompareMd
         WriteCategories(w, diff);
         WriteSpecialTokens(w, a, b, diff);
         if (report.ScanA is not null || report.ScanB is not null) WriteScans(w, diff);
+        if (report.Glitches is { } glitches) WriteGlitches(w, report, glitches);
         foreach (CorpusComparison corpus in report.Corpora) WriteCorpus(w, corpus);
     }
 
@@ -74,6 +80,13 @@ public static class CompareMd
                 var rows = diff.Rows.Where(r => r.Status == s).ToList();
                 return (IReadOnlyList<string>)[CompareRow.StatusName(s), Count(rows.Count), rows.Count == 0 ? "-" : string.Join(", ", Spread(rows, 6).Select(Example))];
             }), "lrl");
+        if (shared > 0)
+        {
+            w.WriteLine($"What changed for the {Count(shared)} shared pieces (compare.csv's `change`): nothing for {Count(diff.CountChange("none"))}; " +
+                        $"only the id for {Count(diff.CountChange("id"))} (moved, same bytes); the bytes, under the same id and text, for {Count(diff.CountChange("bytes"))}; " +
+                        $"both for {Count(diff.CountChange("id+bytes"))}.");
+            w.WriteLine();
+        }
         w.WriteLine($"Check: shared {Count(shared)} + only-a {Count(diff.Count(MatchStatus.OnlyA))} = {Count(shared + diff.Count(MatchStatus.OnlyA))} (A has {Count(diff.SizeA)}); " +
                     $"shared {Count(shared)} + only-b {Count(diff.Count(MatchStatus.OnlyB))} = {Count(shared + diff.Count(MatchStatus.OnlyB))} (B has {Count(diff.SizeB)}).");
         w.WriteLine();
@@ -173,6 +186,42 @@ public static class CompareMd
             ["failed in B, new in B", Count(addedFailed.Count), Examples(addedFailed)],
         ], "lrl");
     }
+
+    /// <summary>One line: how many glitch tokens of A survive in B, and how many still fail there.</summary>
+    public static string GlitchSummary(IReadOnlyList<GlitchToken> glitches)
+    {
+        ArgumentNullException.ThrowIfNull(glitches);
+        int sameId = glitches.Count(g => g.Fate == GlitchFate.SameId), moved = glitches.Count(g => g.Fate == GlitchFate.Moved);
+        int gone = glitches.Count(g => g.Fate == GlitchFate.Gone && g.IdA is not null), scanned = glitches.Count(g => g.ScanB is not null);
+        int notInA = glitches.Count(g => g.IdA is null);
+        return $"glitch tokens of A: {Count(glitches.Count - notInA)}; in B {Count(sameId + moved)} survive ({Count(sameId)} same id, {Count(moved)} moved), {Count(gone)} gone" +
+               (notInA > 0 ? $"; listed but not tokens of A: {Count(notInA)} ({Count(glitches.Count(g => g.Fate == GlitchFate.Added))} of them tokens of B)" : "") +
+               (scanned > 0 ? $"; of {Count(scanned)} scanned in B, {Count(glitches.Count(g => g.ScanB is { Failed: true }))} still fail" : "");
+    }
+
+    private static void WriteGlitches(TextWriter w, ComparisonResult report, IReadOnlyList<GlitchToken> glitches)
+    {
+        w.WriteLine("## Glitch tokens of A in B");
+        w.WriteLine();
+        var sources = new List<string>();
+        if (report.ScanA is not null) sources.Add($"the tokens the scan of A failed ({Code(report.ScanA.Path)})");
+        if (report.GlitchListPath is not null) sources.Add($"the texts of {Code(report.GlitchListPath)}");
+        w.WriteLine($"From {string.Join(" and ", sources)}; each followed into B by its bytes (glitch.csv has them all). {char.ToUpperInvariant(GlitchSummary(glitches)[0])}{GlitchSummary(glitches)[1..]}.");
+        w.WriteLine();
+        if (glitches.Count == 0) return;
+        const int Shown = 40;
+        Table(w, ["piece", "A", "fate in B", "B", "B's tokens"], glitches.Take(Shown).Select(g => (IReadOnlyList<string>)
+        [
+            Code(Text.PieceText.Escape(g.Bytes.Span)),
+            (g.IdA is int ia ? Id(ia) : "not a token") + (g.ScanA is { } sa ? (sa.Failed ? " failed" : " passed") : ""),
+            GlitchToken.FateName(g.Fate),
+            (g.IdB is int ib ? Id(ib) : "-") + (g.ScanB is { } sb ? (sb.Failed ? " **still fails**" : " passes") : ""),
+            string.Join(" ", g.TokensB.Select(Id)),
+        ]));
+        if (glitches.Count > Shown) w.WriteLine($"… and {Count(glitches.Count - Shown)} more (see glitch.csv).\n");
+    }
+
+    private static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Examples(List<CompareRow> rows) => rows.Count == 0 ? "-" :
         string.Join(", ", rows.OrderBy(r => Math.Min(r.A?.Scan?.RepeatProb ?? 1, r.B?.Scan?.RepeatProb ?? 1)).ThenBy(r => r.A?.Id ?? r.B!.Id).Take(6).Select(Example));

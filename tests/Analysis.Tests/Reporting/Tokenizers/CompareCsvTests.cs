@@ -25,7 +25,7 @@ public sealed class CompareCsvTests : IDisposable
         Assert.False(back.HasScanColumns);
         Assert.Equal(rows, back.Rows);
         Assert.Equal(rows.Select(r => r.Status), back.Rows.Select(r => r.Status));
-        Assert.StartsWith("bytes_hex,piece,id_a,id_b,status,type_a,type_b,category_a,category_b,text_a,text_b,collision\n", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.StartsWith("bytes_hex,piece,id_a,id_b,status,change,type_a,type_b,category_a,category_b,text_a,text_b,collision\n", File.ReadAllText(path), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,6 +54,24 @@ public sealed class CompareCsvTests : IDisposable
         string tampered = writer.ToString().Replace(",shared-moved,", ",shared-same-id,", StringComparison.Ordinal);
         var e = Assert.Throws<FormatException>(() => CompareCsv.Read(new StringReader(tampered)));
         Assert.Contains("(status): the ids give 'shared-moved'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChangeSaysWhetherTheIdOrTheBytesChanged()
+    {
+        // Text-matched: "Ġx" decodes to " x" in A but to "x" in B (same id), "Ġy" keeps its bytes but moves.
+        List<VocabularyEntry> a = [Entry(0, "Ġx", " x"), Entry(1, "Ġy", " y"), Entry(2, "Ġz", " z")];
+        List<VocabularyEntry> b = [Entry(0, "Ġx", "x"), Entry(1, "Ġz", " y2"), Entry(2, "Ġy", " y")];
+        VocabularyDiff diff = VocabularyMatcher.Match(a, b, MatchKey.Text);
+        Assert.Equal(["bytes", "id", "id+bytes"], diff.Rows.Select(r => r.Change));
+        Assert.Equal((1, 1, 1, 2), (diff.CountChange("bytes"), diff.CountChange("id"), diff.CountChange("id+bytes"), diff.SharedWithDifferentBytes));
+
+        var writer = new StringWriter();
+        CompareCsv.Write(writer, diff.Rows, scanColumns: false);
+        Assert.Equal(diff.Rows, CompareCsv.Read(new StringReader(writer.ToString())).Rows);
+        string tampered = writer.ToString().Replace(",shared-moved,id,", ",shared-moved,none,", StringComparison.Ordinal);
+        var e = Assert.Throws<FormatException>(() => CompareCsv.Read(new StringReader(tampered)));
+        Assert.Contains("(change): the ids give 'id' or 'id+bytes'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
