@@ -69,4 +69,34 @@ public sealed class GlitchSurvivalTests
             "20536f6c6964476f6c644d6167696b617270,\" SolidGoldMagikarp\",list,2,,,gone,,,,7 8\n" +
             "20646f67,\" dog\",list,3,,,moved,2,,,2\n", writer.ToString());
     }
+
+    [Fact]
+    public void GlitchCsvReadsBackWhatItWrote()
+    {
+        ScanResults scanA = Scan((1, " cat", true), (2, " SolidGoldMagikarp", true), (3, " dog", false));
+        ScanResults scanB = Scan((2, " dog", true), (0, " cat", false));
+        IReadOnlyList<GlitchToken> glitches = GlitchSurvival.Follow(A, B, scanA, scanB, [" dog"u8.ToArray(), " cow"u8.ToArray(), " nowhere"u8.ToArray()], b => [b.Length, 1]);
+        var writer = new StringWriter();
+        GlitchCsv.Write(writer, glitches);
+
+        Assert.Equal(glitches, GlitchCsv.Read(new StringReader(writer.ToString())));
+    }
+
+    [Theory]
+    [InlineData(",list,3,,,moved,2,,,2", ",list,3,,,same-id,2,,,2", "fate")]          // the ids say moved
+    [InlineData(",list,3,,,moved,2,,,2", ",list,3,,,moved,2,,,2 5", "tokens_b")]      // a survivor is its own tokenization
+    [InlineData(",list,3,,,moved,2,,,2", ",scan-b,3,,,moved,2,,,2", "source")]
+    [InlineData(",list,3,,,moved,2,,,2", ",list,3,,,moved,2,true,,2", "repeat_prob_b")] // a verdict without its probability
+    [InlineData("\" dog\"", "\" cat\"", "piece")]
+    public void GlitchCsvRefusesATamperedCell(string cell, string tampered, string column)
+    {
+        IReadOnlyList<GlitchToken> glitches = GlitchSurvival.Follow(A, B, null, null, [" dog"u8.ToArray()], b => [b.Length]);
+        var writer = new StringWriter();
+        GlitchCsv.Write(writer, glitches);
+        Assert.Contains(cell, writer.ToString(), StringComparison.Ordinal);
+
+        var e = Assert.Throws<FormatException>(() => GlitchCsv.Read(new StringReader(writer.ToString().Replace(cell, tampered, StringComparison.Ordinal))));
+        Assert.Contains("line 2, column ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"({column})", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,7 @@ public sealed class PublishedTokenizerTests : IDisposable
         using OpenedVocabulary opened = VocabularySource.Open("tiktoken:" + encoding);
         ITokenVocabulary v = opened.Vocabulary;
         Assert.Equal(sha256, opened.Description.Sha256);
+        Assert.Equal(sha256, TiktokenEncoding.Find(encoding)!.PublishedSha256); // what recognises a .tiktoken file
         IReadOnlyDictionary<string, int> special = TiktokenTokenizer.CreateForEncoding(encoding).SpecialTokens!;
         Assert.Equal(special.Values.Max() + 1, v.Count);
         for (int id = 0; id < v.Count; id++)

@@ -11,15 +11,20 @@ namespace AnomalyProbe.Probe.Tokenizers.Sources;
 /// </summary>
 internal sealed partial class TiktokenEncoding
 {
-    private TiktokenEncoding(string name, string models, string dataPackage, Regex pattern)
+    private TiktokenEncoding(string name, string models, string dataPackage, string sha256, Regex pattern)
     {
         Name = name;
         Models = models;
         _dataPackage = dataPackage;
+        PublishedSha256 = sha256;
         Pattern = pattern;
+        _specialTokens = new(() => TiktokenTokenizer.CreateForEncoding(name).SpecialTokens ?? new Dictionary<string, int>());
     }
 
     private readonly string _dataPackage;
+
+    // The library hands them out only with a whole tokenizer (the ranks loaded again): once per encoding.
+    private readonly Lazy<IReadOnlyDictionary<string, int>> _specialTokens;
 
     /// <summary>The encoding's name: r50k_base, cl100k_base, o200k_base.</summary>
     public string Name { get; }
@@ -34,15 +39,20 @@ internal sealed partial class TiktokenEncoding
     public Regex Pattern { get; }
 
     /// <summary>The encoding's special tokens and their ids (<c>&lt;|endoftext|&gt;</c>, <c>&lt;|fim_prefix|&gt;</c>, …).</summary>
-    public IReadOnlyDictionary<string, int> SpecialTokens =>
-        TiktokenTokenizer.CreateForEncoding(Name).SpecialTokens ?? new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> SpecialTokens => _specialTokens.Value;
+
+    /// <summary>
+    /// The SHA-256 tiktoken checks its download of the file against (openai_public.py): a .tiktoken
+    /// file with this <see cref="TiktokenFile.Sha256"/> is this encoding, without reading the package.
+    /// </summary>
+    public string PublishedSha256 { get; }
 
     /// <summary>The encodings that can be named as <c>tiktoken:NAME</c> (and <c>--pre NAME</c> for a .tiktoken file).</summary>
     public static IReadOnlyList<TiktokenEncoding> All { get; } =
     [
-        new("r50k_base", "GPT-2, GPT-3", "R50kBase", R50kPattern()),
-        new("cl100k_base", "GPT-3.5, GPT-4", "Cl100kBase", Cl100kPattern()),
-        new("o200k_base", "GPT-4o", "O200kBase", O200kPattern()),
+        new("r50k_base", "GPT-2, GPT-3", "R50kBase", "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930", R50kPattern()),
+        new("cl100k_base", "GPT-3.5, GPT-4", "Cl100kBase", "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7", Cl100kPattern()),
+        new("o200k_base", "GPT-4o", "O200kBase", "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d", O200kPattern()),
     ];
 
     /// <summary>The encoding called <paramref name="name"/>, or null.</summary>

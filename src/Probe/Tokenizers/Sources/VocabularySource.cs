@@ -103,18 +103,10 @@ public static class VocabularySource
                 : $"pre-tokenizer: {pattern.Name}'s split, from --pre",
         };
         if (vocabulary.UnassignedIds > 0) notes.Add($"{vocabulary.UnassignedIds} ids below the largest have no token: counted unused (no bytes)");
-        return new OpenedVocabulary(vocabulary, new VocabularyDescription
+        long size = new FileInfo(vocabPath).Length + new FileInfo(Path.Combine(directory, BpeDirectorySource.MergesFile)).Length;
+        return new OpenedVocabulary(vocabulary, ReadByLibrary(directory, "vocab.json + merges.txt", size, ToolIdentity.Sha256(vocabPath), ("BPE", "byte-level BPE"), vocabulary.Count, notes) with
         {
-            Path = directory,
-            Format = "vocab.json + merges.txt",
-            SizeBytes = new FileInfo(vocabPath).Length + new FileInfo(Path.Combine(directory, BpeDirectorySource.MergesFile)).Length,
-            Sha256 = ToolIdentity.Sha256(vocabPath),
-            TokenizerType = "BPE",
-            TokenizerModel = "byte-level BPE",
             PreTokenizer = pattern.Name,
-            TokenCount = vocabulary.Count,
-            Notes = notes,
-            TokenizedBy = $"Microsoft.ML.Tokenizers {LibraryVersion}",
         });
     }
 
@@ -137,18 +129,7 @@ public static class VocabularySource
                 "removal: Llama 2, Mistral, Gemma) tokenize exactly as spm_encode does (a test checks)");
             Warnings.Write($"'{path}' removes extra whitespace; Microsoft.ML.Tokenizers tokenizes such models differently from SentencePiece (see the audit's notes)");
         }
-        return new OpenedVocabulary(vocabulary, new VocabularyDescription
-        {
-            Path = path,
-            Format = "SentencePiece .model",
-            SizeBytes = new FileInfo(path).Length,
-            Sha256 = ToolIdentity.Sha256(path),
-            TokenizerType = "SPM",
-            TokenizerModel = "sentencepiece",
-            TokenCount = vocabulary.Count,
-            Notes = notes,
-            TokenizedBy = $"Microsoft.ML.Tokenizers {LibraryVersion}",
-        });
+        return new OpenedVocabulary(vocabulary, ReadByLibrary(path, "SentencePiece .model", new FileInfo(path).Length, ToolIdentity.Sha256(path), ("SPM", "sentencepiece"), vocabulary.Count, notes));
     }
 
     private static OpenedVocabulary OpenTiktokenFile(string path, string? preTokenizer)
@@ -165,7 +146,7 @@ public static class VocabularySource
             throw new InputException($"cannot read '{path}': {e.Message}", e);
         }
         TiktokenFile file = TiktokenFile.Parse(contents, path);
-        TiktokenEncoding? published = TiktokenEncoding.All.FirstOrDefault(e => TiktokenFile.Parse(e.ReadFile(), e.Name).Sha256 == file.Sha256);
+        TiktokenEncoding? published = TiktokenEncoding.All.FirstOrDefault(e => e.PublishedSha256 == file.Sha256);
         TiktokenEncoding? pattern = preTokenizer is null ? published : TiktokenEncoding.Find(preTokenizer)
             ?? throw new InputException($"--pre {preTokenizer}: a .tiktoken file takes the pre-tokenizer of one of {TiktokenEncoding.Names}");
         if (pattern is null)
@@ -198,20 +179,25 @@ public static class VocabularySource
             notes.Add(published ? $"the file is the published {encoding.Name} (the same ranks), so its pattern and special tokens are used"
                                 : $"pre-tokenizer: {encoding.Name}'s pattern, from --pre");
         }
-        var description = new VocabularyDescription
+        return new OpenedVocabulary(vocabulary, ReadByLibrary(source, "tiktoken", contents?.Length ?? file.Contents.Length, file.Sha256, ("BPE", "tiktoken"), vocabulary.Count, notes) with
         {
-            Path = source,
-            Format = "tiktoken",
-            SizeBytes = contents?.Length ?? file.Contents.Length,
-            Sha256 = file.Sha256,
             Name = published ? $"{encoding.Name} ({encoding.Models})" : null,
-            TokenizerType = "BPE",
-            TokenizerModel = "tiktoken",
             PreTokenizer = encoding.Name,
-            TokenCount = vocabulary.Count,
-            Notes = notes,
-            TokenizedBy = $"Microsoft.ML.Tokenizers {LibraryVersion}",
-        };
-        return new OpenedVocabulary(vocabulary, description);
+        });
     }
+
+    // What every source read through Microsoft.ML.Tokenizers says alike; kind: tokenizer.ggml's type and model names for it.
+    private static VocabularyDescription ReadByLibrary(string path, string format, long sizeBytes, string sha256, (string Type, string Model) kind,
+        int tokenCount, IReadOnlyList<string> notes) => new()
+    {
+        Path = path,
+        Format = format,
+        SizeBytes = sizeBytes,
+        Sha256 = sha256,
+        TokenizerType = kind.Type,
+        TokenizerModel = kind.Model,
+        TokenCount = tokenCount,
+        Notes = notes,
+        TokenizedBy = $"Microsoft.ML.Tokenizers {LibraryVersion}",
+    };
 }
