@@ -29,7 +29,7 @@ public static class ReportMd
         md.AppendLine(Invariant($"# AnomalyProbe report: {run.Model.FileName}"));
         md.AppendLine();
         md.AppendLine(Invariant($"- model: `{run.Model.Path}` ({run.Model.SizeBytes:N0} bytes, sha256 `{run.Model.Sha256[..16]}…`), llama.cpp {run.Engine.Summary}, {run.Tool.Name} {run.Tool.Version}"));
-        md.AppendLine(Invariant($"- probes: {run.Counts.Probes:N0} ({run.Counts.Tokens:N0} tokens × {run.Templates.Count} templates: {string.Join(", ", run.Templates.Select(t => t.Name))}), runner {run.Settings.Runner}, batch {run.Settings.Batch}, tokens `{run.Settings.Tokens}`"));
+        md.AppendLine(Invariant($"- probes: {run.Counts.Probes:N0} ({run.Counts.Tokens:N0} tokens × {run.Templates.Count} templates: {string.Join(", ", run.Templates.Select(t => t.Name))}), runner {run.Settings.Runner}, batch {BatchText(run)}, tokens `{run.Settings.Tokens}`"));
         md.AppendLine(Invariant($"- failure: {run.Threshold.Description}"));
         md.AppendLine(Invariant($"- answers: {AnswerDescription(run.Settings)}"));
         md.AppendLine(Invariant($"- T→0⁻ harvest: {HarvestDescription(run, inputs.Table)}"));
@@ -165,6 +165,13 @@ public static class ReportMd
             md.AppendLine(Invariant($"| {row.TokenId} | {Markdown.Code(row.Piece)} | {TokenTypes.Name(row.TokenType)} | {row.NegTempHits} | {(row.Failed ? "yes" : "no")} |"));
         }
         md.AppendLine();
+    }
+
+    // "128", or "128 (induction 255)" where a template's own B differs.
+    private static string BatchText(RunInfo run)
+    {
+        var own = run.Templates.Where(t => t.Batch is int b && b != run.Settings.Batch).Select(t => Invariant($"{t.Name} {t.Batch}")).ToList();
+        return own.Count == 0 ? Invariant($"{run.Settings.Batch}") : Invariant($"{run.Settings.Batch} ({string.Join(", ", own)})");
     }
 
     private static string AnswerDescription(RunSettings settings)

@@ -12,7 +12,7 @@ public sealed record RunSettings
     /// <summary>Seed of the sampling and of any random draws.</summary>
     public required int Seed { get; init; }
 
-    /// <summary>Probes per batch.</summary>
+    /// <summary>Probes per decode (B) of templates with a suffix; each template's own is <see cref="TemplateInfo.Batch"/>.</summary>
     public required int Batch { get; init; }
 
     /// <summary>CPU threads; a merge's is its shards' when they agree, else null.</summary>

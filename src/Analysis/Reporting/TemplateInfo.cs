@@ -7,4 +7,5 @@ namespace AnomalyProbe.Analysis.Reporting;
 /// <param name="ChatFormat">For a chat template, the format it was rendered with ("model" = the model's own); null for a plain one.</param>
 /// <param name="PrefixIds">The token ids before the slot, as probed (null in runs made before they were recorded).</param>
 /// <param name="SuffixIds">The token ids after the slot, as probed.</param>
-public sealed record TemplateInfo(string Name, string? File, string Text, string? ChatFormat = null, int[]? PrefixIds = null, int[]? SuffixIds = null);
+/// <param name="Batch">Its probes per decode (B); null in runs made before B was per template (then <see cref="RunSettings.Batch"/>).</param>
+public sealed record TemplateInfo(string Name, string? File, string Text, string? ChatFormat = null, int[]? PrefixIds = null, int[]? SuffixIds = null, int? Batch = null);

@@ -18,19 +18,20 @@ public sealed record Measured(double Median, double Min, double Max)
 
 /// <summary>One template's figures, all measured in the same run on the same model; medians of the repeats.</summary>
 /// <param name="Name">Template name.</param>
+/// <param name="Batch">Its probes per decode (B).</param>
 /// <param name="SuffixTokens">Tokens a probe adds after the shared prefix (the inserted id + the suffix).</param>
 /// <param name="DecodedTokensPerProbe">Suffix tokens plus the greedy answer's extra steps.</param>
 /// <param name="NaiveProbesPerS">The baseline: one probe at a time, full prompt.</param>
 /// <param name="BatchedProbesPerS">The batch runner.</param>
 /// <param name="Ratio">Batched ÷ naive.</param>
-/// <param name="CeilingTokensPerS">Raw llama_decode throughput on the runner's own work: each group's suffixes and the answer tokens it fed back, with the same output rows, in one decode timed right after the group.</param>
+/// <param name="CeilingTokensPerS">Raw llama_decode throughput on the runner's own work: each group's suffixes and the answer tokens it fed back, with the same output rows, timed right after the group, in one decode or as the runner's decodes back to back, whichever is faster.</param>
 /// <param name="Efficiency">The ceiling's time for the groups ÷ the batched runner's (equally: their tokens/s), per repeat.</param>
 /// <param name="SuffixTokensPerS">The suffixes alone in one decode (one output row per probe): the rate the decode phases are set against.</param>
 /// <param name="ProjectedFullScanS">Seconds for this template over the whole vocabulary at the median batched rate.</param>
 /// <param name="Phases">Where the batched runner's time went, per phase.</param>
 /// <param name="Attempts">With sampled attempts: their cost against greedy answers alone; null otherwise.</param>
 public sealed record TemplateBenchmark(
-    string Name, int SuffixTokens, int DecodedTokensPerProbe, Measured NaiveProbesPerS, Measured BatchedProbesPerS, double Ratio,
+    string Name, int Batch, int SuffixTokens, int DecodedTokensPerProbe, Measured NaiveProbesPerS, Measured BatchedProbesPerS, double Ratio,
     Measured CeilingTokensPerS, Measured Efficiency, Measured SuffixTokensPerS, double ProjectedFullScanS, IReadOnlyList<PhaseBenchmark> Phases,
     AttemptsBenchmark? Attempts = null)
 {
@@ -62,7 +63,7 @@ public sealed record AttemptsBenchmark(int Count, int Batch, double GreedyProbes
 public sealed record ThreadScalingPoint(int Threads, double CeilingTokensPerS, double Speedup);
 
 public sealed record BenchmarkResult(
-    string Model, string Description, int VocabularySize, int Batch, int Threads, bool Exact, int AnswerTokens, int Repeats,
+    string Model, string Description, int VocabularySize, string Batch, int Threads, bool Exact, int AnswerTokens, int Repeats,
     IReadOnlyList<TemplateBenchmark> Templates, IReadOnlyList<ThreadScalingPoint> ThreadScaling)
 {
     /// <summary>Seconds for a full scan with every template.</summary>
@@ -81,24 +82,27 @@ public static class ProbeBenchmark
     public const double MaxPlausibleEfficiency = 1.05;
 
     /// <summary>Runs the benchmark: <paramref name="groups"/> batched groups and <paramref name="naiveProbes"/> naive probes per template and repeat.</summary>
-    public static BenchmarkResult Run(LlamaModel model, IReadOnlyList<TemplateTokens> tokenized, int batch, int threads, bool exact,
+    public static BenchmarkResult Run(LlamaModel model, IReadOnlyList<TemplateTokens> tokenized, BatchSizes batches, int threads, bool exact,
         int groups = 2, int naiveProbes = 16, int answerTokens = 3, Action<string>? progress = null, AttemptSettings? attempts = null, int repeats = 3)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenized);
+        ArgumentNullException.ThrowIfNull(batches);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         int vocabulary = model.Vocabulary.Count;
-        // Probe ids spread over the vocabulary, the same for every runner.
-        int[] ids = Enumerable.Range(0, groups * batch).Select(i => (int)((long)i * 7919 % vocabulary)).ToArray();
+        int[] batchOf = batches.For([.. tokenized.Select(t => t.Template)]);
+        // Probe ids spread over the vocabulary, the same for every runner; a template takes its groups' worth from the start.
+        int[] allIds = Enumerable.Range(0, groups * batchOf.Max()).Select(i => (int)((long)i * 7919 % vocabulary)).ToArray();
 
         // The scan's runner: a context per template, reopened as the templates alternate below.
-        using var batched = new PerTemplateRunner(model, batch, answerTokens, threads, exact);
+        using var batched = new PerTemplateRunner(model, batchOf, answerTokens, threads, exact);
         using LlamaContext naiveContext = LlamaContext.Create(model, NaiveRunner.ContextFor(tokenized, answerTokens, threads, exact));
         using var naive = new NaiveRunner(naiveContext, answerTokens);
         // Sampled attempts, and greedy answers at the same batch for the comparison.
-        int attemptBatch = attempts is { Sampled: true } ? Math.Min(batch, BatchRunner.MaxBatchProbesFor(attempts)) : 0;
-        using PerTemplateRunner? sampled = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatch, answerTokens, threads, exact, attempts) : null;
-        using PerTemplateRunner? greedy = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatch, answerTokens, threads, exact) : null;
+        int attemptBatch = attempts is { Sampled: true } ? Math.Min(batches.Probes, BatchRunner.MaxBatchProbesFor(attempts)) : 0;
+        int[] attemptBatches = [.. tokenized.Select(_ => attemptBatch)];
+        using PerTemplateRunner? sampled = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatches, answerTokens, threads, exact, attempts) : null;
+        using PerTemplateRunner? greedy = attemptBatch > 0 ? new PerTemplateRunner(model, attemptBatches, answerTokens, threads, exact) : null;
 
         var batchedRuns = tokenized.Select(_ => new List<double>()).ToArray();
         var naiveRuns = tokenized.Select(_ => new List<double>()).ToArray();
@@ -111,6 +115,8 @@ public static class ProbeBenchmark
             for (int t = 0; t < tokenized.Count; t++)
             {
                 TemplateTokens template = tokenized[t];
+                int batch = batchOf[t];
+                int[] ids = allIds[..(groups * batch)];
                 string run = repeats > 1 ? $" (run {repeat + 1} of {repeats})" : "";
                 using var ceiling = new CeilingDecoder(model, BatchRunner.ContextFor([template], batch, answerTokens, threads, exact), batch, answerTokens);
                 progress?.Invoke($"{template.Template.Name}: warm-up");
@@ -127,7 +133,7 @@ public static class ProbeBenchmark
                     int[] group = ids[(g * batch)..((g + 1) * batch)];
                     IReadOnlyList<ProbeResult> found = [];
                     runnerSeconds += Time(() => found = batched.Run(t, template, group));
-                    ceilingSeconds += ceiling.SameWorkSeconds(template, group, found);
+                    ceilingSeconds += Math.Min(ceiling.SameWorkSeconds(template, group, found), ceiling.StepsSeconds(template, group, found));
                     suffixSeconds += ceiling.Seconds(template, group);
                 }
                 int decoded = template.TokensPerProbe + answerTokens - 1;
@@ -159,7 +165,7 @@ public static class ProbeBenchmark
         {
             int decoded = tokenized[t].TokensPerProbe + answerTokens - 1;
             Measured batchedRate = Measured.Of(batchedRuns[t]), naiveRate = Measured.Of(naiveRuns[t]);
-            results.Add(new TemplateBenchmark(tokenized[t].Template.Name, tokenized[t].TokensPerProbe, decoded, naiveRate, batchedRate,
+            results.Add(new TemplateBenchmark(tokenized[t].Template.Name, batchOf[t], tokenized[t].TokensPerProbe, decoded, naiveRate, batchedRate,
                 batchedRate.Median / naiveRate.Median, Measured.Of(ceilingRuns[t]), Measured.Of(efficiencyRuns[t]),
                 Measured.Of([.. phaseRuns[t].Select(r => r.SuffixRate)]), vocabulary / batchedRate.Median, PhaseFigures(phaseRuns[t]), attemptFigures[t]));
         }
@@ -168,13 +174,13 @@ public static class ProbeBenchmark
         var scaling = new List<ThreadScalingPoint>();
         foreach (int n in ScalingCounts(threads))
         {
-            using var decoder = new CeilingDecoder(model, BatchRunner.ContextFor([tokenized[0]], batch, answerTokens, n, exact), batch, answerTokens);
-            int[] group = ids[..batch];
+            using var decoder = new CeilingDecoder(model, BatchRunner.ContextFor([tokenized[0]], batchOf[0], answerTokens, n, exact), batchOf[0], answerTokens);
+            int[] group = allIds[..batchOf[0]];
             decoder.Seconds(tokenized[0], group);
             double rate = Measured.Of([.. Enumerable.Range(0, 3 * repeats).Select(_ => group.Length * tokenized[0].TokensPerProbe / decoder.Seconds(tokenized[0], group))]).Median;
             scaling.Add(new ThreadScalingPoint(n, rate, scaling.Count == 0 ? 1 : rate / scaling[0].CeilingTokensPerS));
         }
-        return new BenchmarkResult(model.Path, model.Description, vocabulary, batch, threads, exact, answerTokens, repeats, results, scaling);
+        return new BenchmarkResult(model.Path, model.Description, vocabulary, batches.ToString(), threads, exact, answerTokens, repeats, results, scaling);
     }
 
     // Each repeat's phase shares, and the decoding phases' rate against that repeat's suffix-only decode.
@@ -205,10 +211,12 @@ public static class ProbeBenchmark
 }
 
 /// <summary>
-/// The raw decode ceiling: one <c>llama_decode</c> of a group's work in a context of the runner's
-/// settings, starting from the state the runner starts from (B sequences holding the prefix). The
-/// runner cannot do better: it decodes the same tokens with the same output rows, but its answer
-/// tokens have to wait for the argmax of the step before.
+/// The raw decode ceiling: a group's work decoded the fastest way llama.cpp does it, in a context
+/// of the runner's settings, starting from the state the runner starts from (B sequences holding
+/// the prefix): one <c>llama_decode</c> of everything, or the runner's own decodes back to back
+/// with nothing between them (on a wide batch of one-token probes the single decode splits into
+/// unequal micro-batches and is the slower). The runner decodes the same tokens with the same
+/// output rows, but its answer tokens wait for the argmax of the step before.
 /// </summary>
 internal sealed class CeilingDecoder : IDisposable
 {
@@ -238,12 +246,7 @@ internal sealed class CeilingDecoder : IDisposable
     /// </summary>
     public double SameWorkSeconds(TemplateTokens template, ReadOnlySpan<int> tokens, IReadOnlyList<ProbeResult> answers)
     {
-        if (!ReferenceEquals(_prefixLoaded, template))
-        {
-            _prefixLoaded = null;
-            BatchRunner.LoadPrefix(_context, template, _context.MaxSequences - 1);
-            _prefixLoaded = template;
-        }
+        LoadPrefix(template);
         _batch.Clear();
         for (int j = 0; j < tokens.Length; j++)
         {
@@ -257,6 +260,39 @@ internal sealed class CeilingDecoder : IDisposable
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         BatchRunner.ClearGroup(_context, template, tokens.Length);
         return seconds;
+    }
+
+    /// <summary>
+    /// Seconds of the runner's decodes of a group replayed with the answers it found: the suffixes,
+    /// then each answer step's tokens, timed decode by decode (no logit reading or batch building).
+    /// </summary>
+    public double StepsSeconds(TemplateTokens template, ReadOnlySpan<int> tokens, IReadOnlyList<ProbeResult> answers)
+    {
+        LoadPrefix(template);
+        double seconds = 0;
+        int steps = answers.Count == 0 ? 0 : answers[0].Answer.Length - 1;
+        for (int step = -1; step < steps; step++)
+        {
+            _batch.Clear();
+            for (int j = 0; j < tokens.Length; j++)
+            {
+                if (step < 0) BatchRunner.AddProbe(_batch, template, j, tokens[j]);
+                else BatchRunner.AddAnswer(_batch, template, j, step, answers[j].Answer[step]);
+            }
+            long start = Stopwatch.GetTimestamp();
+            _context.DecodeOrThrow(_batch);
+            seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        BatchRunner.ClearGroup(_context, template, tokens.Length);
+        return seconds;
+    }
+
+    private void LoadPrefix(TemplateTokens template)
+    {
+        if (ReferenceEquals(_prefixLoaded, template)) return;
+        _prefixLoaded = null;
+        BatchRunner.LoadPrefix(_context, template, _context.MaxSequences);
+        _prefixLoaded = template;
     }
 
     public void Dispose() => _context.Dispose();

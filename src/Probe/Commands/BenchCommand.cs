@@ -30,7 +30,7 @@ internal static class BenchCommand
         };
         Option<string[]> templates = CommonOptions.Templates(PromptTemplate.BuiltInSpec);
         Option<string?> chatTemplate = CommonOptions.ChatTemplate();
-        Option<int> batch = new("--batch") { Description = "Probes per decode", HelpName = "B", DefaultValueFactory = _ => ScanCommand.DefaultBatch };
+        Option<int?> batch = ScanCommand.BatchOption();
         Option<int> threads = CommonOptions.Threads();
         Option<int> groups = new("--groups") { Description = "Batched groups measured per template", HelpName = "N", DefaultValueFactory = _ => 2 };
         Option<int> naiveProbes = new("--naive-probes") { Description = "Naive probes measured per template", HelpName = "N", DefaultValueFactory = _ => 16 };
@@ -56,7 +56,8 @@ internal static class BenchCommand
         };
         command.SetAction(parse => CommandRunner.Execute(parse, () =>
         {
-            if (parse.GetValue(batch) is < 1 or > BatchRunner.MaxBatchProbes) throw new InputException($"--batch must be in [1, {BatchRunner.MaxBatchProbes}]");
+            BatchSizes batches = parse.GetValue(batch) is int b ? BatchSizes.Fixed(b) : BatchSizes.Default();
+            batches.Check(AttemptSettings.Greedy);
             if (parse.GetValue(groups) < 1 || parse.GetValue(naiveProbes) < 1) throw new InputException("--groups and --naive-probes must be >= 1");
             if (parse.GetValue(repeats) is < 1 or > 20) throw new InputException("must be in [1, 20]") { Parameter = "repeats" };
             int threadCount = ThreadCount.Resolve(parse.GetValue(threads));
@@ -68,7 +69,7 @@ internal static class BenchCommand
             using LlamaModel loaded = LlamaModel.Load(path, gpuLayers: parse.GetValue(gpuLayers));
             string? chat = parse.GetValue(chatTemplate);
             var chosen = PromptTemplate.LoadAll(parse.GetValue(templates)!, chat is not null || ChatFormat.ModelHasTemplate(loaded));
-            BenchmarkResult report = ProbeBenchmark.Run(loaded, TemplateTokens.CreateAll(chosen, loaded, chat), parse.GetValue(batch),
+            BenchmarkResult report = ProbeBenchmark.Run(loaded, TemplateTokens.CreateAll(chosen, loaded, chat), batches,
                 threadCount, parse.GetValue(exact), parse.GetValue(groups), parse.GetValue(naiveProbes),
                 ScanCommand.CheckAnswerTokens(parse.GetValue(answerTokens)), m => Console.Error.WriteLine($"bench: {m}"), sampling, parse.GetValue(repeats));
             if (parse.GetValue(json)) Console.Out.WriteLine(JsonSerializer.Serialize(report, s_json));
@@ -97,10 +98,10 @@ internal static class BenchCommand
         static string R(Measured m, string format) => m.Min == m.Max ? F(m.Median, format) : Markup.Escape($"{F(m.Median, format)} [{F(m.Min, format)}–{F(m.Max, format)}]");
         Console.Out.WriteLine($"model {result.Model} ({result.Description}), vocabulary {result.VocabularySize}, batch {result.Batch}, threads {result.Threads}" +
             $"{(result.Exact ? ", exact" : "")}; medians of {result.Repeats} runs [range]");
-        var table = new Table().AddColumns("template", "suffix", "naive/s", "batched/s", "ratio", "ceiling tok/s", "efficiency", "full scan");
+        var table = new Table().AddColumns("template", "B", "suffix", "naive/s", "batched/s", "ratio", "ceiling tok/s", "efficiency", "full scan");
         foreach (TemplateBenchmark t in result.Templates)
         {
-            table.AddRow(t.Name, t.SuffixTokens.ToString(CultureInfo.InvariantCulture), R(t.NaiveProbesPerS, "F1"), R(t.BatchedProbesPerS, "F1"), F(t.Ratio, "F2"),
+            table.AddRow(t.Name, t.Batch.ToString(CultureInfo.InvariantCulture), t.SuffixTokens.ToString(CultureInfo.InvariantCulture), R(t.NaiveProbesPerS, "F1"), R(t.BatchedProbesPerS, "F1"), F(t.Ratio, "F2"),
                 R(t.CeilingTokensPerS, "F0"), R(t.Efficiency, "F2") + (t.Noisy ? " (noisy)" : ""),
                 TimeSpan.FromSeconds(t.ProjectedFullScanS).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
         }

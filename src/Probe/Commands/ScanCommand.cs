@@ -8,12 +8,19 @@ namespace AnomalyProbe.Probe.Commands;
 internal static class ScanCommand
 {
     /// <summary>Probes per decode by default (measured with <c>bench</c>: see the README).</summary>
-    public const int DefaultBatch = 128;
 
     /// <summary>Greedy answer tokens recorded per probe by default (as Magikarp's verification does).</summary>
     public const int DefaultAnswerTokens = 3;
 
     /// <summary>The --answer-tokens option, shared with bench.</summary>
+    /// <summary>--batch: one B for every template; without it, <see cref="BatchSizes.Default"/>.</summary>
+    public static Option<int?> BatchOption() => new("--batch")
+    {
+        Description = $"Probes per llama_decode for every template (1-{BatchRunner.MaxBatchProbes}; with --attempts N at most {BatchRunner.MaxBatchProbes}/(N+1)). " +
+            $"Default: {BatchSizes.DefaultProbes}, and the most llama.cpp holds ({BatchRunner.MaxBatchProbes}, or what --attempts leave) for templates whose probe is one token (induction)",
+        HelpName = "B",
+    };
+
     public static Option<int> AnswerTokensOption() => new("--answer-tokens")
     {
         Description = "Greedy tokens recorded as the model's answer (1-8); each token after the first costs one decode of B tokens",
@@ -32,12 +39,7 @@ internal static class ScanCommand
         Option<string> tokens = new("--tokens") { Description = "Token ids to probe: 'all' or ranges like 0-999,2048", HelpName = "RANGE", DefaultValueFactory = _ => "all" };
         Option<int?> sample = new("--sample") { Description = "Probe a seeded random sample of N of the selected ids", HelpName = "N" };
         Option<int> seed = new("--seed") { Description = "Seed for --sample and the harvest", HelpName = "S", DefaultValueFactory = _ => 42 };
-        Option<int> batch = new("--batch")
-        {
-            Description = $"Probes per llama_decode (1-{BatchRunner.MaxBatchProbes}; with --attempts N at most {BatchRunner.MaxBatchProbes}/(N+1), which the default then takes)",
-            HelpName = "B",
-            DefaultValueFactory = _ => DefaultBatch,
-        };
+        Option<int?> batch = BatchOption();
         Option<int> threads = CommonOptions.Threads();
         Option<string> threshold = new("--threshold")
         {
@@ -46,7 +48,7 @@ internal static class ScanCommand
             HelpName = "P",
             DefaultValueFactory = _ => "auto",
         };
-        Option<string?> shard = new("--shard") { Description = "Scan a deterministic 1/n share: probe groups g with g mod n = i", HelpName = "i/n" };
+        Option<string?> shard = new("--shard") { Description = "Scan a deterministic 1/n share: the blocks k of selected ids (as many as the largest B) with k mod n = i, every template's groups in them", HelpName = "i/n" };
         Option<bool> resume = new("--resume") { Description = "Continue the journal in --out where it stopped" };
         Option<bool> noHarvest = new("--no-harvest") { Description = "Skip the T→0⁻ harvest" };
         Option<string?> harvestPrompts = new("--harvest-prompts")
@@ -119,15 +121,15 @@ internal static class ScanCommand
             IReadOnlyList<string>? prompts = parse.GetValue(harvestPrompts) is { } promptFile ? HarvestSettings.ReadPrompts(promptFile) : null;
             AttemptSettings sampling = AttemptSettings.Create(parse.GetValue(attempts), parse.GetValue(attemptTemperature), parse.GetValue(seed));
             // The default batch shrinks to what the attempts leave room for; a batch given explicitly is checked as given.
-            bool batchGiven = parse.GetResult(batch) is { Implicit: false };
-            int probesPerDecode = batchGiven ? parse.GetValue(batch) : Math.Min(DefaultBatch, BatchRunner.MaxBatchProbesFor(sampling));
+            bool batchGiven = parse.GetValue(batch) is not null;
+            BatchSizes probesPerDecode = parse.GetValue(batch) is int b ? BatchSizes.Fixed(b) : BatchSizes.Default(sampling);
             string outDir = parse.GetValue(output)!;
             // --resume without --batch continues at the journal's B (a scan begun under an older default included).
             string journalPath = Path.Combine(outDir, ScanJournal.FileName);
             if (parse.GetValue(resume) && !batchGiven && File.Exists(journalPath) && new FileInfo(journalPath).Length > 0 &&
                 ScanJournal.ReadHeader(journalPath).ReadSettings() is { } journaled)
             {
-                probesPerDecode = journaled.BatchProbes;
+                probesPerDecode = journaled.Batches;
             }
             TwoStageRequest? twoStage = parse.GetValue(candidates) is null && parse.GetValue(control) is null && parse.GetValue(budget) is null
                 ? null

@@ -7,7 +7,7 @@ namespace AnomalyProbe.Probe.Probing;
 
 /// <summary>
 /// The fast runner. A template's shared prefix is decoded once into sequence 0 and copied into
-/// sequences 1..B; for each group of up to B tokens the B suffixes go into one <c>llama_decode</c>,
+/// sequences 1..B-1 (sequence j holds probe j); for each group of up to B tokens the B suffixes go into one <c>llama_decode</c>,
 /// only the needed values are read from each output row, and everything after the prefix is
 /// removed again — which leaves the memory exactly as the copy left it, so every group is computed
 /// in the same state whatever ran before it (resume and shards are bit-identical to an
@@ -34,7 +34,7 @@ public sealed unsafe class BatchRunner : IProbeRunner
     public BatchRunner(LlamaContext context, int batchProbes, int answerTokens, AttemptSettings? attempts = null)
     {
         _attempts = attempts ?? AttemptSettings.Greedy;
-        int sequences = batchProbes * _attempts.SequencesPerProbe + 1;
+        int sequences = batchProbes * _attempts.SequencesPerProbe;
         if (sequences > context.MaxSequences)
         {
             throw new ArgumentException($"the context holds {context.MaxSequences} sequences; {batchProbes} probes need {sequences}");
@@ -46,18 +46,17 @@ public sealed unsafe class BatchRunner : IProbeRunner
         _scratch = new ThreadLocal<float[]>(() => new float[context.VocabularySize]);
     }
 
-    /// <summary>Most KV sequences llama.cpp holds; one is the prefix.</summary>
+    /// <summary>Most KV sequences llama.cpp holds.</summary>
     public const int MaxSequences = 256;
 
-    /// <summary>Most probes per decode llama.cpp allows with greedy answers (one sequence each, plus the prefix).</summary>
-    public const int MaxBatchProbes = MaxSequences - 1;
+    /// <summary>Most probes per decode llama.cpp allows with greedy answers (one sequence each; the prefix is decoded into probe 0's).</summary>
+    public const int MaxBatchProbes = MaxSequences;
 
     /// <summary>Most probes per decode with <paramref name="attempts"/>: every attempt is a sequence of its own.</summary>
     public static int MaxBatchProbesFor(AttemptSettings attempts) => MaxBatchProbes / attempts.SequencesPerProbe;
 
     /// <summary>
-    /// A context sized for B probes of the given templates: one sequence per answer plus the prefix's,
-    /// each in a KV stream of its own (see <see cref="UsesStreams"/>). With <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch
+    /// A context sized for B probes of the given templates: one sequence per answer, each in a KV stream of its own (see <see cref="UsesStreams"/>). With <paramref name="exact"/> K/V stay float32 and flash attention is off, so batch
     /// shape changes only float32 summation order (|Δ log p| ~ 1e-5); the default (fp16 cache, flash
     /// attention as llama.cpp chooses) is about 1.6x faster on CPU and agrees to ~5e-3 in log p.
     /// </summary>
@@ -71,14 +70,14 @@ public sealed unsafe class BatchRunner : IProbeRunner
         int answers = batchProbes * attempts.SequencesPerProbe;
         // The answers' sequences share their probe's cells (unified KV); only answer tokens take new ones.
         int unifiedCells = prefix + batchProbes * perProbe + answers * (answerTokens - 1);
-        int streamCells = (answers + 1) * (prefix + perProbe + answerTokens - 1);
+        int streamCells = answers * (prefix + perProbe + answerTokens - 1);
         bool streams = UsesStreams(unifiedCells, streamCells);
-        int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, answers + 1), Math.Min(prefix, 512));
+        int batchTokens = Math.Max(Math.Max(batchProbes * perProbe, answers), Math.Min(prefix, 512));
         return Precision(new ContextOptions(
             ContextSize: streams ? streamCells : unifiedCells,
             BatchSize: batchTokens,
             MicroBatchSize: Math.Min(batchTokens, 512),
-            MaxSequences: answers + 1,
+            MaxSequences: answers,
             Threads: threads,
             UnifiedKv: !streams), exact);
     }
@@ -201,11 +200,11 @@ public sealed unsafe class BatchRunner : IProbeRunner
     private int Draw(ReadOnlySpan<float> row, int template, int token, int attempt, int step) =>
         AnswerSampler.Sample(row, _attempts.Temperature, AnswerSampler.Key(_attempts.Seed, template, token, attempt, step), _scratch.Value!);
 
-    // Probe j of a group lives in sequence j + 1; sequence 0 holds the prefix; the sampled attempts
-    // follow all B probe sequences (a short last group leaves the unused ones holding their prefix).
-    private static SequenceId ProbeSequence(int j) => new(j + 1);
+    // Probe j of a group lives in sequence j (sequence 0 is where the prefix is decoded); the sampled
+    // attempts follow all B probe sequences (a short last group leaves the unused ones holding their prefix).
+    private static SequenceId ProbeSequence(int j) => new(j);
 
-    private SequenceId AttemptSequence(int k) => new(BatchProbes + 1 + k);
+    private SequenceId AttemptSequence(int k) => new(BatchProbes + k);
 
     private void LoadPrefix(TemplateTokens template)
     {
@@ -216,15 +215,15 @@ public sealed unsafe class BatchRunner : IProbeRunner
     }
 
     /// <summary>
-    /// Decodes the template's prefix into sequence 0 on a cleared memory and copies it into the probe
-    /// sequences 1..<paramref name="probes"/> (once per template; a group removes only what follows
+    /// Decodes the template's prefix into sequence 0 on a cleared memory and copies it into the other
+    /// probe sequences 1..<paramref name="probes"/>-1 (once per template; a group removes only what follows
     /// it, see <see cref="ClearGroup"/>). The bench's ceiling decode starts from the same state.
     /// </summary>
     internal static void LoadPrefix(LlamaContext context, TemplateTokens template, int probes)
     {
         context.ClearMemory();
         context.DecodePrompt(template.Prefix, SequenceId.First, logitsForLast: false);
-        for (int j = 0; j < probes; j++) context.CopySequence(SequenceId.First, ProbeSequence(j));
+        for (int j = 1; j < probes; j++) context.CopySequence(SequenceId.First, ProbeSequence(j));
     }
 
     /// <summary>Adds probe j's inserted token and the suffix to <paramref name="batch"/>; returns the batch index of its output row.</summary>

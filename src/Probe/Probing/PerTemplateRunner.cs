@@ -13,7 +13,7 @@ namespace AnomalyProbe.Probe.Probing;
 public sealed class PerTemplateRunner : IProbeRunner
 {
     private readonly LlamaModel _model;
-    private readonly int _batchProbes;
+    private readonly IReadOnlyList<int> _batches;
     private readonly int _answerTokens;
     private readonly int _threads;
     private readonly bool _exact;
@@ -22,12 +22,16 @@ public sealed class PerTemplateRunner : IProbeRunner
     private LlamaContext? _context;
     private BatchRunner? _runner;
 
-    /// <summary>A runner of B probes per decode; contexts are made with <see cref="BatchRunner.ContextFor"/> for these settings.</summary>
-    public PerTemplateRunner(LlamaModel model, int batchProbes, int answerTokens, int threads, bool exact, AttemptSettings? attempts = null)
+    /// <summary>
+    /// A runner of <paramref name="batches"/>[t] probes per decode for template t; contexts are made
+    /// with <see cref="BatchRunner.ContextFor"/> for these settings.
+    /// </summary>
+    public PerTemplateRunner(LlamaModel model, IReadOnlyList<int> batches, int answerTokens, int threads, bool exact, AttemptSettings? attempts = null)
     {
-        BatchRunner.CheckBatch(batchProbes, attempts);
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (int b in batches) BatchRunner.CheckBatch(b, attempts);
         _model = model;
-        _batchProbes = batchProbes;
+        _batches = batches;
         _answerTokens = answerTokens;
         _threads = threads;
         _exact = exact;
@@ -41,15 +45,15 @@ public sealed class PerTemplateRunner : IProbeRunner
     public IReadOnlyList<ProbeResult> Run(int templateIndex, TemplateTokens prompt, ReadOnlySpan<int> tokens)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        if (!ReferenceEquals(_open, prompt)) Open(prompt);
+        if (!ReferenceEquals(_open, prompt)) Open(prompt, _batches[templateIndex]);
         return _runner!.Run(templateIndex, prompt, tokens);
     }
 
-    private void Open(TemplateTokens template)
+    private void Open(TemplateTokens template, int batchProbes)
     {
         Close();
-        _context = LlamaContext.Create(_model, BatchRunner.ContextFor([template], _batchProbes, _answerTokens, _threads, _exact, _attempts));
-        _runner = new BatchRunner(_context, _batchProbes, _answerTokens, _attempts);
+        _context = LlamaContext.Create(_model, BatchRunner.ContextFor([template], batchProbes, _answerTokens, _threads, _exact, _attempts));
+        _runner = new BatchRunner(_context, batchProbes, _answerTokens, _attempts);
         _open = template;
     }
 

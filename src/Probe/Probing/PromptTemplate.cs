@@ -29,6 +29,9 @@ public sealed partial record PromptTemplate(string Name, string SourcePath, stri
     /// <summary>Whether the template is rendered with a chat format.</summary>
     public bool IsChat => AssistantStart is not null;
 
+    /// <summary>Whether a probe is the inserted token alone: a plain template that ends at its slot (induction).</summary>
+    public bool ProbeIsOneToken => !IsChat && Suffix.Length == 0;
+
     /// <summary>Parses a template's text; <paramref name="name"/> becomes part of CSV column names.</summary>
     public static PromptTemplate Parse(string name, string text, string sourcePath = "", bool chat = false)
     {

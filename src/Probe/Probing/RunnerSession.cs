@@ -19,7 +19,7 @@ internal sealed class RunnerSession : IDisposable
     {
         if (!settings.Naive)
         {
-            return new RunnerSession(null, new PerTemplateRunner(model, settings.BatchProbes, settings.AnswerTokens, threads, settings.Exact, settings.Sampling));
+            return new RunnerSession(null, new PerTemplateRunner(model, settings.Batches.For(settings.Templates), settings.AnswerTokens, threads, settings.Exact, settings.Sampling));
         }
         LlamaContext context = LlamaContext.Create(model, NaiveRunner.ContextFor(templates, settings.AnswerTokens, threads, settings.Exact));
         try

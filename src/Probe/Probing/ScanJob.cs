@@ -11,7 +11,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// <param name="OutputDirectory">Where journal.jsonl, tokens.csv and run.json go.</param>
 /// <param name="TemplateSpecs">Template files, directories or globs.</param>
 /// <param name="Tokens">The token ids to probe.</param>
-/// <param name="Batch">Probes per decode (B).</param>
+/// <param name="Batches">Probes per decode (B) per template.</param>
 /// <param name="Threads">CPU threads; 0 = the cores this process may use (<see cref="ThreadCount"/>).</param>
 /// <param name="Threshold">"auto" or a probability.</param>
 /// <param name="Shard">The share of the probe groups to run.</param>
@@ -29,7 +29,7 @@ namespace AnomalyProbe.Probe.Probing;
 /// <param name="TwoStage">A budgeted two-stage scan; null = probe every selected token.</param>
 /// <param name="DryRun">Print the plan and the speed of a first group, and stop (nothing is written).</param>
 public sealed record ScanRequest(
-    string ModelPath, string OutputDirectory, IReadOnlyList<string> TemplateSpecs, TokenSelection Tokens, int Batch, int Threads,
+    string ModelPath, string OutputDirectory, IReadOnlyList<string> TemplateSpecs, TokenSelection Tokens, BatchSizes Batches, int Threads,
     string Threshold, Shard Shard, bool Resume, bool Harvest, bool Naive, bool Exact, int AnswerTokens, bool Analyze,
     VocabFilter? HarvestFilter = null, int? GpuLayers = null, string? ChatTemplate = null, AttemptSettings? Attempts = null,
     IReadOnlyList<string>? HarvestPrompts = null, TwoStageRequest? TwoStage = null, bool DryRun = false);
@@ -62,7 +62,7 @@ public static class ScanJob
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(progress);
         AttemptSettings attempts = request.Attempts ?? AttemptSettings.Greedy;
-        BatchRunner.CheckBatch(request.Batch, attempts);
+        request.Batches.Check(attempts);
         request.TwoStage?.Validate();
         int threads = ThreadCount.Resolve(request.Threads);
         if (request.TwoStage is { IsDurationBudget: true } && request.Shard.Count > 1)
@@ -75,9 +75,9 @@ public static class ScanJob
         var templates = TemplateSet.Resolve(request.TemplateSpecs, model, request.ChatTemplate, progress.Note);
         TemplateTokens.CreateAll(templates, model, request.ChatTemplate); // every template renders and tokenizes, before the first probe
         var settings = new ScanSettings(request.ModelPath, ToolIdentity.Sha256(model.Path), new FileInfo(model.Path).Length, templates, request.Tokens,
-            request.Batch, request.AnswerTokens, request.Naive, request.Exact,
+            request.Batches.Probes, request.AnswerTokens, request.Naive, request.Exact,
             HarvestSettings.Default(request.Harvest, request.Tokens.Seed, request.HarvestFilter, request.HarvestPrompts), request.ChatTemplate,
-            attempts.Sampled ? attempts : null);
+            attempts.Sampled ? attempts : null, OneTokenBatchProbes: request.Batches.OneTokenProbes);
         // What the harvest needs is checked now, not after hours of probes (shard 0 runs it).
         if (settings.Harvest.Enabled && request.Shard.Index == 0) NegativeHarvest.Prepare(model, settings.Harvest);
         if (request.TwoStage is { } twoStage) settings = WithDesign(settings, twoStage, model, request, threads, progress);
@@ -85,7 +85,7 @@ public static class ScanJob
         if (request.DryRun)
         {
             var tokenized = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
-            List<ProbeGroup> plan = Scanner.Plan(tokenized.Count, settings.ProbedIds(model.Vocabulary.Count), settings.BatchProbes, request.Shard);
+            List<ProbeGroup> plan = Scanner.Plan(settings.Batches.For(settings.Templates), settings.ProbedIds(model.Vocabulary.Count), request.Shard);
             Throughput speed = Scanner.Measure(model, settings, settings.ProbedIds(model.Vocabulary.Count), threads);
             return new ScanJobResult(false, 0, "", null, null, new DryRunResult(Scanner.DescribePlan(tokenized, plan, settings), speed, plan.Sum(g => g.Tokens.Length)));
         }

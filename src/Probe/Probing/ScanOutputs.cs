@@ -114,7 +114,8 @@ public static class ScanOutputs
             Engine = LlamaRuntime.Engine,
             Model = new ModelInfo(settings.ModelPath, Path.GetFileName(settings.ModelPath), settings.ModelSize, settings.ModelSha256),
             Templates = tokenized.Select(t => new TemplateInfo(
-                t.Template.Name, t.Template.SourcePath.Length > 0 ? t.Template.SourcePath : null, t.Template.Text, t.ChatFormat, t.Prefix, t.Suffix)).ToList(),
+                t.Template.Name, t.Template.SourcePath.Length > 0 ? t.Template.SourcePath : null, t.Template.Text, t.ChatFormat, t.Prefix, t.Suffix,
+                settings.Batches.For(t.Template))).ToList(),
             Settings = new RunSettings
             {
                 Tokens = settings.Tokens.Spec,

@@ -27,6 +27,8 @@ namespace AnomalyProbe.Probe.Probing;
 /// <param name="Attempts">Sampled answers per probe; null = the greedy answer alone.</param>
 /// <param name="Design">A two-stage scan's selection within <paramref name="Tokens"/>; null = every selected token.</param>
 /// <param name="DesignRequest">What was asked for (<see cref="TwoStageRequest.Spec"/>): a resume that asks the same reuses <paramref name="Design"/>.</param>
+/// <param name="OneTokenBatchProbes">B of the templates whose probe is one token (<see cref="BatchSizes"/>); null = <paramref name="BatchProbes"/>,
+/// as in journals written before B was per template.</param>
 public sealed record ScanSettings(
     string ModelPath,
     string ModelSha256,
@@ -41,8 +43,13 @@ public sealed record ScanSettings(
     string? ChatTemplate = null,
     AttemptSettings? Attempts = null,
     SelectionDesign? Design = null,
-    string? DesignRequest = null)
+    string? DesignRequest = null,
+    int? OneTokenBatchProbes = null)
 {
+    /// <summary>Probes per decode of each template.</summary>
+    [JsonIgnore]
+    public BatchSizes Batches => new(BatchProbes, OneTokenBatchProbes);
+
     /// <summary>The ids the scan probes, ascending.</summary>
     public int[] ProbedIds(int vocabularySize) => Design?.ProbedIds() ?? Tokens.Resolve(vocabularySize);
 
@@ -71,7 +78,7 @@ public sealed record ScanSettings(
             differences.Add($"templates ({string.Join(", ", other.Templates.Select(t => t.Name))} there, {string.Join(", ", Templates.Select(t => t.Name))} here)");
         }
         if (Tokens != other.Tokens) differences.Add("tokens");
-        if (BatchProbes != other.BatchProbes) differences.Add($"batch ({other.BatchProbes} there)");
+        if (Batches != other.Batches) differences.Add($"batch ({other.Batches} there)");
         if (AnswerTokens != other.AnswerTokens) differences.Add($"answer tokens ({other.AnswerTokens} there)");
         if (Naive != other.Naive || Exact != other.Exact) differences.Add("runner (--naive, --exact)");
         if (ChatTemplate != other.ChatTemplate) differences.Add("chat template");
@@ -100,6 +107,7 @@ public sealed record ScanSettings(
         if (withHarvest) json["harvest"] = JsonSerializer.SerializeToNode(Harvest);
         // Only when given, so journals written before these options existed still resume.
         if (ChatTemplate is not null) json["chat_template"] = ChatTemplate;
+        if (OneTokenBatchProbes is int one) json["one_token_batch"] = one;
         if (Sampling.Sampled) json["attempts"] = JsonSerializer.SerializeToNode(Sampling);
         if (Design is not null) json["design"] = JsonSerializer.SerializeToNode(Design);
         return json;

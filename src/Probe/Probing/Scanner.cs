@@ -51,12 +51,13 @@ public static class Scanner
     {
         var templates = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
         int[] ids = settings.ProbedIds(model.Vocabulary.Count);
-        List<ProbeGroup> plan = Plan(templates.Count, ids, settings.BatchProbes, shard);
+        int[] batches = settings.Batches.For(settings.Templates);
+        List<ProbeGroup> plan = Plan(batches, ids, shard);
         if (plan.Count == 0)
         {
-            int groups = (ids.Length + settings.BatchProbes - 1) / settings.BatchProbes;
-            throw new InputException($"{shard} owns no probe group: the {ids.Length} selected ids form {groups} group(s) of up to {settings.BatchProbes} " +
-                $"probes per template; use at most {groups} shard(s) or a smaller batch") { Parameter = "shard" };
+            int block = settings.Batches.Block, blocks = (ids.Length + block - 1) / block;
+            throw new InputException($"{shard} owns no probe group: the {ids.Length} selected ids form {blocks} block(s) of up to {block} " +
+                $"(a block holds a group of every template; B = {settings.Batches}); use at most {blocks} shard(s) or a smaller batch") { Parameter = "shard" };
         }
 
         progress.Note(DescribePlan(templates, plan, settings));
@@ -112,10 +113,15 @@ public static class Scanner
         var templates = TemplateTokens.CreateAll(settings.Templates, model, settings.ChatTemplate);
         using RunnerSession session = RunnerSession.Open(model, settings, templates, threads);
         IProbeRunner runner = session.Runner;
-        int[] group = ids[..Math.Min(ids.Length, settings.Naive ? 8 : settings.BatchProbes)];
         var clock = Stopwatch.StartNew();
-        for (int t = 0; t < templates.Count; t++) runner.Run(t, templates[t], group);
-        return new Throughput(group.Length * templates.Count, clock.Elapsed.TotalSeconds);
+        int probes = 0;
+        for (int t = 0; t < templates.Count; t++)
+        {
+            int[] group = ids[..Math.Min(ids.Length, settings.Naive ? 8 : settings.Batches.For(settings.Templates[t]))];
+            runner.Run(t, templates[t], group);
+            probes += group.Length;
+        }
+        return new Throughput(probes, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The plan in one line: probes per template, tokens per probe, groups.</summary>
@@ -125,9 +131,10 @@ public static class Scanner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(settings);
         string perTemplate = string.Join(", ", templates.Select((t, i) =>
-            $"{t.Template.Name} {plan.Where(g => g.Template == i).Sum(g => g.Tokens.Length)} probes of {t.Prefix.Length}+{t.TokensPerProbe}+{settings.AnswerTokens - 1} tokens"));
+            $"{t.Template.Name} {plan.Where(g => g.Template == i).Sum(g => g.Tokens.Length)} probes of {t.Prefix.Length}+{t.TokensPerProbe}+{settings.AnswerTokens - 1} tokens" +
+            (settings.Batches.OneTokenProbes is null ? "" : $", B = {settings.Batches.For(t.Template)}")));
         string attempts = settings.Sampling.Sampled ? $", {settings.Sampling.Count} sampled answers each at T = {settings.Sampling.Temperature}" : "";
-        return $"plan: {plan.Sum(g => g.Tokens.Length)} probes in {plan.Count} groups of up to {settings.BatchProbes} ({perTemplate}; prefix+probe+answer{attempts})";
+        return $"plan: {plan.Sum(g => g.Tokens.Length)} probes in {plan.Count} groups of up to {settings.Batches} ({perTemplate}; prefix+probe+answer{attempts})";
     }
 
     /// <summary>A duration as people read it: 42 s, 3 min 10 s, 5 h 02 min, 3 d 4 h.</summary>
@@ -142,17 +149,23 @@ public static class Scanner
         "harvest/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(harvest.Canonical())))[..16];
 
     /// <summary>
-    /// The probe groups of a scan: per template, the selected ids in consecutive groups of B,
-    /// keeping the groups shard <paramref name="shard"/> owns.
+    /// The probe groups of a scan: per template t, the selected ids in consecutive groups of its
+    /// B (<paramref name="batches"/>[t]), keeping the groups shard <paramref name="shard"/> owns.
+    /// A shard owns blocks of the largest B (every B divides it): block k, and with it every
+    /// template's groups of those ids — so a shard probes the same tokens with every template.
+    /// With one B, a block is a group.
     /// </summary>
-    public static List<ProbeGroup> Plan(int templateCount, int[] ids, int batchProbes, Shard shard)
+    public static List<ProbeGroup> Plan(IReadOnlyList<int> batches, int[] ids, Shard shard)
     {
+        ArgumentNullException.ThrowIfNull(batches);
+        int block = batches.Count == 0 ? 1 : batches.Max();
+        if (batches.Any(b => b < 1 || block % b != 0)) throw new ArgumentException($"every batch must divide the largest: {string.Join(", ", batches)}", nameof(batches));
         var plan = new List<ProbeGroup>();
-        for (int t = 0; t < templateCount; t++)
+        for (int t = 0; t < batches.Count; t++)
         {
-            for (int g = 0, start = 0; start < ids.Length; g++, start += batchProbes)
+            for (int g = 0, start = 0; start < ids.Length; g++, start += batches[t])
             {
-                if (shard.Owns(g)) plan.Add(new ProbeGroup(t, g, ids[start..Math.Min(ids.Length, start + batchProbes)]));
+                if (shard.Owns(start / block)) plan.Add(new ProbeGroup(t, g, ids[start..Math.Min(ids.Length, start + batches[t])]));
             }
         }
         return plan;

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace AnomalyProbe.Probe.Probing;
 
 /// <summary>
-/// A deterministic 1/n share of a scan: shard i takes the probe groups g with g mod n = i. Groups
-/// are the same B-token groups an unsharded scan forms, so merged shards are bit-identical to it.
+/// A deterministic 1/n share of a scan: shard i takes the blocks k of selected ids with k mod n = i
+/// (a block: as many ids as the largest B), and every template's groups in them. Groups are the same
+/// groups an unsharded scan forms, so merged shards are bit-identical to it.
 /// </summary>
 public readonly record struct Shard(int Index, int Count)
 {
@@ -24,8 +25,8 @@ public readonly record struct Shard(int Index, int Count)
         return new Shard(i, n);
     }
 
-    /// <summary>Whether this shard runs group <paramref name="group"/>.</summary>
-    public bool Owns(int group) => group % Count == Index;
+    /// <summary>Whether this shard runs block <paramref name="block"/> of the selected ids (<see cref="Scanner.Plan"/>).</summary>
+    public bool Owns(int block) => block % Count == Index;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Index}/{Count}";

@@ -70,7 +70,7 @@ public static class ShardMerge
         CheckComplete(shards.Select((s, i) => (s.dir, s.journal, shard: shardIds[i])).ToList(), settings, ids);
 
         // Every group of the unsharded plan must come from exactly one shard.
-        List<ProbeGroup> plan = Scanner.Plan(settings.Templates.Count, ids, settings.BatchProbes, Shard.All);
+        List<ProbeGroup> plan = Scanner.Plan(settings.Batches.For(settings.Templates), ids, Shard.All);
         var probes = shards.SelectMany(s => s.journal.Probes).GroupBy(p => (p.TemplateIndex, p.Token)).ToDictionary(g => g.Key, g => g.ToList());
         var missing = new SortedSet<int>();
         var duplicated = new SortedSet<int>();
@@ -118,7 +118,7 @@ public static class ShardMerge
         if (absent.Length > 0) problems.Add($"{string.Join(", ", absent.Select(i => $"{i}/{n}"))} {(absent.Length == 1 ? "is" : "are")} not among the inputs");
         foreach (var (dir, journal, shard) in shards.DistinctBy(s => s.Shard.Index))
         {
-            List<ProbeGroup> own = Scanner.Plan(settings.Templates.Count, ids, settings.BatchProbes, shard);
+            List<ProbeGroup> own = Scanner.Plan(settings.Batches.For(settings.Templates), ids, shard);
             int done = own.Count(g => journal.IsCommitted(g.Key));
             bool harvestDue = settings.Harvest.Enabled && shard.Index == 0 && journal.Harvest is null;
             if (done < own.Count || harvestDue)

@@ -54,9 +54,9 @@ public sealed class RunnerAgreementTests
         int induction = templates.FindIndex(t => t.Template.Name == "induction");
         int[] ids = [.. Enumerable.Range(0, 256).Select(i => i * 331 % model.Vocabulary.Count)];
 
-        using var alone = new PerTemplateRunner(model, 128, AnswerTokens, 2, exact: false);
+        using var alone = new PerTemplateRunner(model, [.. templates.Select(_ => 128)], AnswerTokens, 2, exact: false);
         var expected = alone.Run(induction, templates[induction], ids);
-        using var after = new PerTemplateRunner(model, 128, AnswerTokens, 2, exact: false);
+        using var after = new PerTemplateRunner(model, [.. templates.Select(_ => 128)], AnswerTokens, 2, exact: false);
         for (int t = 0; t < templates.Count; t++) after.Run(t, templates[t], ids.AsSpan(0, 5));
         var actual = after.Run(induction, templates[induction], ids);
         Assert.Equal(expected.Select(r => (r.Stats.LogProb, r.Stats.Rank)), actual.Select(r => (r.Stats.LogProb, r.Stats.Rank)));

@@ -22,7 +22,7 @@ public sealed class TwoStageTests : IDisposable
 
     private ScanJobResult Scan(string name, int seed, TwoStageRequest? twoStage, string? model = null) =>
         ScanJob.Run(new ScanRequest(model ?? TestPaths.DefaultModel, Path.Combine(_root, name), [PromptTemplate.AutoSpec], new TokenSelection("all", null, seed),
-            Batch: 64, Threads: 2, Threshold: "auto", Shard.All, Resume: false, Harvest: false, Naive: false, Exact: false, AnswerTokens: 3, Analyze: false,
+            Batches: BatchSizes.Fixed(64), Threads: 2, Threshold: "auto", Shard.All, Resume: false, Harvest: false, Naive: false, Exact: false, AnswerTokens: 3, Analyze: false,
             TwoStage: twoStage), new Quiet(), CancellationToken.None);
 
     [Fact]
