@@ -7,20 +7,18 @@ namespace AnomalyProbe.Probe.Commands;
 /// <summary><c>anomalyprobe scan</c>: probe every token with "repeat the word" templates, journaled and resumable.</summary>
 internal static class ScanCommand
 {
-    /// <summary>Probes per decode by default (measured with <c>bench</c>: see the README).</summary>
-
     /// <summary>Greedy answer tokens recorded per probe by default (as Magikarp's verification does).</summary>
     public const int DefaultAnswerTokens = 3;
 
-    /// <summary>The --answer-tokens option, shared with bench.</summary>
-    /// <summary>--batch: one B for every template; without it, <see cref="BatchSizes.Default"/>.</summary>
+    /// <summary>The --batch option, shared with bench: one B for every template; without it, <see cref="BatchSizes.Default"/> (measured with <c>bench</c>: see the README).</summary>
     public static Option<int?> BatchOption() => new("--batch")
     {
         Description = $"Probes per llama_decode for every template (1-{BatchRunner.MaxBatchProbes}; with --attempts N at most {BatchRunner.MaxBatchProbes}/(N+1)). " +
-            $"Default: {BatchSizes.DefaultProbes}, and the most llama.cpp holds ({BatchRunner.MaxBatchProbes}, or what --attempts leave) for templates whose probe is one token (induction)",
+            $"Default: {BatchSizes.DefaultProbes}, and {BatchRunner.MaxBatchProbes} for templates whose probe is one token (induction); with --attempts N, {BatchRunner.MaxBatchProbes}/(N+1) for all",
         HelpName = "B",
     };
 
+    /// <summary>The --answer-tokens option, shared with bench.</summary>
     public static Option<int> AnswerTokensOption() => new("--answer-tokens")
     {
         Description = "Greedy tokens recorded as the model's answer (1-8); each token after the first costs one decode of B tokens",

@@ -81,6 +81,10 @@ public sealed class ScanTests(ReferenceScan reference) : IClassFixture<Reference
         Assert.True(r.ExitCode == 0, r.StdErr);
         string committed = Path.Combine(TestPaths.RepoRoot, "reports", "stories260K");
         Assert.Equal(File.ReadAllText(Path.Combine(committed, ScanOutputs.TokensFile)), File.ReadAllText(Path.Combine(dir, ScanOutputs.TokensFile)));
+        // The default B: 128, and 256 for induction, whose probe is one token (the committed file was made at 64: B does not change it here).
+        RunInfo info = RunInfo.Read(Path.Combine(dir, ScanOutputs.RunFile));
+        Assert.Equal([("completion", (int?)128), ("induction", 256)], info.Templates.Select(t => (t.Name, t.Batch)));
+        Assert.Contains("batch 128 (induction 256)", File.ReadAllText(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
     }
 
     [Fact]
