@@ -12,9 +12,8 @@ namespace AnomalyProbe.Probe.Commands;
 internal static class TokenizerCommand
 {
     public static Command Create() => new("tokenizer",
-        "Audit one vocabulary or compare two, through its own tokenizer: any GGUF (llama.cpp's; vocab-only files included, " +
-        "weights are never loaded), or OpenAI's published tiktoken encodings (tiktoken:r50k_base, cl100k_base, o200k_base) and " +
-        ".tiktoken files (Microsoft.ML.Tokenizers).")
+        "Audit one vocabulary or compare two, through its own tokenizer: a GGUF through llama.cpp (vocab-only files included, " +
+        $"weights are never loaded); {VocabularySource.Forms.Replace("a GGUF file, ", "", StringComparison.Ordinal)} through Microsoft.ML.Tokenizers.")
     {
         CreateAudit(),
         CreateCompare(),

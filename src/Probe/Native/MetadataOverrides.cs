@@ -25,11 +25,19 @@ internal sealed unsafe class MetadataOverrides : IDisposable
     {
         if (strings.Count == 0) return new MetadataOverrides(null);
         var items = (LLamaModelMetadataOverride*)NativeMemory.AllocZeroed((nuint)(strings.Count + 1), (nuint)sizeof(LLamaModelMetadataOverride));
-        for (int i = 0; i < strings.Count; i++)
+        try
         {
-            items[i].Tag = LLamaModelKvOverrideType.String;
-            Copy(strings[i].Key, items[i].key, strings[i].Key);
-            Copy(strings[i].Value, items[i].StringValue, strings[i].Key);
+            for (int i = 0; i < strings.Count; i++)
+            {
+                items[i].Tag = LLamaModelKvOverrideType.String;
+                Copy(strings[i].Key, items[i].key, strings[i].Key);
+                Copy(strings[i].Value, items[i].StringValue, strings[i].Key);
+            }
+        }
+        catch
+        {
+            NativeMemory.Free(items);
+            throw;
         }
         return new MetadataOverrides(items);
     }

@@ -37,7 +37,7 @@ public static class TokenizerAudit
     }
 
     /// <summary>Audits a vocabulary (<see cref="VocabularySource"/>) and returns the report audit.md is written from.</summary>
-    /// <param name="source">A GGUF file, tiktoken:NAME or a .tiktoken file.</param>
+    /// <param name="source">A vocabulary in any of <see cref="VocabularySource.Forms"/>.</param>
     /// <param name="threads">Worker threads; 0 = all cores.</param>
     /// <param name="preTokenizer">Overrides the source's pre-tokenizer, or null.</param>
     public static AuditResult Run(string source, int threads = 0, string? preTokenizer = null)

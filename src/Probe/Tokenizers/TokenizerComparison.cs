@@ -7,7 +7,7 @@ using AnomalyProbe.Probe.Tokenizers.Sources;
 namespace AnomalyProbe.Probe.Tokenizers;
 
 /// <summary>What <c>tokenizer compare</c> is asked to do.</summary>
-/// <param name="PathA">Vocabulary A (<see cref="VocabularySource"/>: any GGUF, weights never loaded; tiktoken:NAME; a .tiktoken file).</param>
+/// <param name="PathA">Vocabulary A, in any of <see cref="VocabularySource"/>'s forms (a GGUF: weights are never loaded).</param>
 /// <param name="PathB">Vocabulary B.</param>
 /// <param name="ScanA">A scan of A (its tokens.csv), or null.</param>
 /// <param name="ScanB">A scan of B, or null.</param>

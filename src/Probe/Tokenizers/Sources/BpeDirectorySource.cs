@@ -28,7 +28,8 @@ internal static class BpeDirectorySource
         if (vocab.Count == 0) throw new InputException($"'{Path.Combine(directory, VocabFile)}' holds no tokens");
         if (vocab.Values.Min() < 0 || vocab.Values.Max() >= vocab.Count + TiktokenFile.MaxGap)
             throw new InputException($"'{Path.Combine(directory, VocabFile)}': ids must be 0 … about the number of tokens ({vocab.Count:N0}), not {vocab.Values.Min()} … {vocab.Values.Max()}");
-        var added = ReadAddedTokens(directory);
+        // Ids beyond the tokens by more than a gap no vocabulary has are refused (they would size the table).
+        var added = ReadAddedTokens(directory, vocab.Count + TiktokenFile.MaxGap);
 
         var tokens = new PublishedToken?[Math.Max(vocab.Values.Max(), added.Count == 0 ? 0 : added.Keys.Max()) + 1];
         int notByteLevel = 0;
@@ -56,9 +57,8 @@ internal static class BpeDirectorySource
             .Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal)).ToList();
         if (merges.FirstOrDefault(l => l.Split(' ').Length != 2) is { } bad)
             throw new InputException($"'{Path.Combine(directory, MergesFile)}': '{PieceText.Escape(System.Text.Encoding.UTF8.GetBytes(bad[..Math.Min(bad.Length, 40)]))}' is not two tokens separated by a space");
-        BpeTokenizer ordinary = Create(vocab, merges, pattern, null), withSpecial = special.Count == 0 ? ordinary : Create(vocab, merges, pattern, special);
-        return (new PublishedVocabulary(tokens, (text, parseSpecial) =>
-            (parseSpecial ? withSpecial : ordinary).EncodeToIds(text, considerPreTokenization: true, considerNormalization: false)), added.Count > 0);
+        return (new PublishedVocabulary(tokens, Create(vocab, merges, pattern, null), special.Count == 0 ? null : () => Create(vocab, merges, pattern, special)),
+            added.Count > 0);
     }
 
     private static BpeTokenizer Create(Dictionary<string, int> vocab, List<string> merges, System.Text.RegularExpressions.Regex pattern, Dictionary<string, int>? special)
@@ -80,7 +80,7 @@ internal static class BpeDirectorySource
     }
 
     /// <summary>tokenizer_config.json's added_tokens_decoder: id → (content, special); empty without the file.</summary>
-    private static Dictionary<int, (string Content, bool Special)> ReadAddedTokens(string directory)
+    private static Dictionary<int, (string Content, bool Special)> ReadAddedTokens(string directory, int idLimit)
     {
         string path = Path.Combine(directory, ConfigFile);
         var added = new Dictionary<int, (string, bool)>();
@@ -90,10 +90,10 @@ internal static class BpeDirectorySource
         if (decoder.ValueKind != JsonValueKind.Object) throw new InputException($"'{path}': added_tokens_decoder is not an object");
         foreach (JsonProperty entry in decoder.EnumerateObject())
         {
-            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id) || id >= 1 << 24
+            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id) || id >= idLimit
                 || entry.Value.ValueKind != JsonValueKind.Object || !entry.Value.TryGetProperty("content", out JsonElement content) || content.ValueKind != JsonValueKind.String)
             {
-                throw new InputException($"'{path}': added_tokens_decoder entry '{entry.Name}' is not an id with a content string");
+                throw new InputException($"'{path}': added_tokens_decoder entry '{entry.Name}' is not an id below {idLimit:N0} with a content string");
             }
             bool special = entry.Value.TryGetProperty("special", out JsonElement s) && s.ValueKind == JsonValueKind.True;
             added[id] = (content.GetString()!, special);

@@ -1,5 +1,6 @@
 using System.Text;
 using AnomalyProbe.Analysis.Tokens;
+using Microsoft.ML.Tokenizers;
 
 namespace AnomalyProbe.Probe.Tokenizers.Sources;
 
@@ -12,20 +13,24 @@ internal sealed record PublishedToken(byte[] Bytes, string Text, TokenAttributes
 
 /// <summary>
 /// A vocabulary read from a published tokenizer file (tiktoken, vocab.json + merges.txt, SentencePiece
-/// .model): a table of its tokens, and a Microsoft.ML.Tokenizers tokenizer — one that leaves
-/// special-token text as text and one that parses it. Ids no token has are unused, with no bytes.
+/// .model): a table of its tokens, and Microsoft.ML.Tokenizers tokenizers — one that leaves
+/// special-token text as text and, made when first asked for (building one reads the whole file
+/// again), one that parses it. Ids no token has are unused, with no bytes.
 /// </summary>
 internal sealed class PublishedVocabulary : ITokenVocabulary
 {
     private readonly PublishedToken?[] _tokens;
-    private readonly Func<string, bool, IReadOnlyList<int>> _encode;
+    private readonly Tokenizer _ordinary;
+    private readonly Lazy<Tokenizer> _withSpecial;
 
     /// <param name="tokens">Tokens by id; null where no token has the id.</param>
-    /// <param name="encode">Tokenizes text; the flag says whether special-token text becomes special tokens.</param>
-    public PublishedVocabulary(PublishedToken?[] tokens, Func<string, bool, IReadOnlyList<int>> encode)
+    /// <param name="ordinary">Tokenizes special-token text as text (adding nothing at the ends).</param>
+    /// <param name="withSpecial">Makes the tokenizer that turns special-token text into special tokens; null = the format has none.</param>
+    public PublishedVocabulary(PublishedToken?[] tokens, Tokenizer ordinary, Func<Tokenizer>? withSpecial)
     {
         _tokens = tokens;
-        _encode = encode;
+        _ordinary = ordinary;
+        _withSpecial = new Lazy<Tokenizer>(withSpecial ?? (() => ordinary));
         UnassignedIds = tokens.Count(t => t is null);
     }
 
@@ -60,7 +65,7 @@ internal sealed class PublishedVocabulary : ITokenVocabulary
     /// at the ends: the audit and comparison never ask for BOS/EOS.
     /// </summary>
     public int[] Tokenize(ReadOnlySpan<byte> utf8, bool addSpecial, bool parseSpecial = false) =>
-        [.. _encode(Encoding.UTF8.GetString(utf8), parseSpecial)];
+        [.. (parseSpecial ? _withSpecial.Value : _ordinary).EncodeToIds(Encoding.UTF8.GetString(utf8), considerPreTokenization: true, considerNormalization: true)];
 
     private int Check(int token) =>
         (uint)token < (uint)_tokens.Length ? token : throw new InputException($"token id {token} is outside the vocabulary [0, {_tokens.Length})");

@@ -22,7 +22,6 @@ internal static class SentencePieceSource
         {
             if (id >= 0 && text is not null) special[text] = id;
         }
-        SentencePieceTokenizer withSpecial = special.Count == 0 ? ordinary : Create(path, special);
 
         IReadOnlyDictionary<string, int> vocabulary = ordinary.Vocabulary;
         if (vocabulary.Count == 0) throw new InputException($"'{path}' holds no pieces");
@@ -37,8 +36,8 @@ internal static class SentencePieceSource
                 : System.Text.Encoding.UTF8.GetBytes(ordinary.EscapeWhiteSpaces && type == TokenAttributes.Normal ? piece.Replace('\u2581', ' ') : piece);
             tokens[id] = new PublishedToken(bytes, piece, type);
         }
-        var vocabularyOut = new PublishedVocabulary(tokens, (text, parseSpecial) => (parseSpecial ? withSpecial : ordinary)
-            .EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false, considerPreTokenization: true, considerNormalization: true));
+        // Created without BOS/EOS, so encoding adds nothing at the ends.
+        var vocabularyOut = new PublishedVocabulary(tokens, ordinary, special.Count == 0 ? null : () => Create(path, special));
         return (vocabularyOut, ordinary.Normalizer is SentencePieceNormalizer { RemoveExtraWhiteSpaces: true });
     }
 

@@ -29,8 +29,7 @@ internal static class TiktokenSource
         }
         IReadOnlyDictionary<string, int>? special = specialTokens.Count == 0 ? null : specialTokens;
         var ordinary = TiktokenTokenizer.Create(new MemoryStream(file.Contents), new RegexPreTokenizer(pattern, null), normalizer: null);
-        var withSpecial = TiktokenTokenizer.Create(new MemoryStream(file.Contents), new RegexPreTokenizer(pattern, special), normalizer: null, special);
-        return new PublishedVocabulary(tokens, (text, parseSpecial) =>
-            (parseSpecial ? withSpecial : ordinary).EncodeToIds(text, considerPreTokenization: true, considerNormalization: false));
+        return new PublishedVocabulary(tokens, ordinary, special is null ? null
+            : () => TiktokenTokenizer.Create(new MemoryStream(file.Contents), new RegexPreTokenizer(pattern, special), normalizer: null, special));
     }
 }
